@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary>The root of the <c>ebpf</c> command tree.</summary>
+internal static class EbpfCommand
+{
+    /// <summary>Builds the whole command tree.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("ebpf: assemble, disassemble, inspect, verify and run eBPF programs (bpftool-compatible)");
+        root.Options.Add(GlobalOptions.Json);
+        root.Options.Add(GlobalOptions.Pretty);
+        return root;
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Ebpf.Cli.Commands;
+
+return await EbpfCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,27 @@
+namespace Ebpf.Testing;
+
+/// <summary>Where tests find the repository, the shared test data and the compiled BPF objects.</summary>
+public static class RepoPaths
+{
+    /// <summary>The repository root (the folder holding Directory.Build.props).</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>../shared next to the repository: conformance data and design documents.</summary>
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    /// <summary>The bpf_conformance test files.</summary>
+    public static string ConformanceTests => Path.Combine(Shared, "conformance", "bpf_conformance", "tests");
+
+    /// <summary>The BPF objects clang built for this test project (bpf/ in the output folder).</summary>
+    public static string BpfObjects => Path.Combine(AppContext.BaseDirectory, "bpf");
+
+    /// <summary>Path of a compiled BPF object by file name (e.g. <c>xdp_drop_udp53.o</c>).</summary>
+    public static string BpfObject(string name) => Path.Combine(BpfObjects, name);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Directory.Build.props"))) return dir.FullName;
+        throw new InvalidOperationException($"no Directory.Build.props above {AppContext.BaseDirectory}");
+    }
+}
