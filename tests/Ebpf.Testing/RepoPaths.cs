@@ -20,6 +20,9 @@ public static class RepoPaths
 
     private static string FindRoot()
     {
+        string? built = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        if (built is not null && File.Exists(Path.Combine(built, "Directory.Build.props"))) return Path.GetFullPath(built);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Directory.Build.props"))) return dir.FullName;
         throw new InvalidOperationException($"no Directory.Build.props above {AppContext.BaseDirectory}");

@@ -11,6 +11,9 @@ internal static class EbpfCommand
         var root = new RootCommand("ebpf: assemble, disassemble, inspect, verify and run eBPF programs (bpftool-compatible)");
         root.Options.Add(GlobalOptions.Json);
         root.Options.Add(GlobalOptions.Pretty);
+        root.Subcommands.Add(AsmCommand.Create());
+        root.Subcommands.Add(DisasmCommand.Create());
+        root.Subcommands.Add(ConformancePluginCommand.Create());
         return root;
     }
 }

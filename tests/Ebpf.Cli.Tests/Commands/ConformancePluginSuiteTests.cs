@@ -1,7 +1,7 @@
+using Ebpf.Testing;
 using System.Diagnostics;
 using Ebpf.Asm;
 using Ebpf.Cli.Commands;
-using Ebpf.Vm.Tests.Conformance;
 
 namespace Ebpf.Cli.Tests.Commands;
 

@@ -1,3 +1,4 @@
+using Ebpf.Testing;
 namespace Ebpf.Vm.Tests.Conformance;
 
 public class ConformanceFileTests

@@ -1,3 +1,4 @@
+using Ebpf.Testing;
 using Ebpf.Asm;
 
 namespace Ebpf.Vm.Tests.Conformance;

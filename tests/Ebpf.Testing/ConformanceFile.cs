@@ -1,13 +1,12 @@
 using System.Globalization;
-using Ebpf.Testing;
 
-namespace Ebpf.Vm.Tests.Conformance;
+namespace Ebpf.Testing;
 
 /// <summary>
 /// One bpf_conformance <c>.data</c> file: the <c>-- asm</c> text, the optional <c>-- mem</c> bytes, the expected
 /// <c>-- result</c> and, when present, the <c>-- raw</c> instruction words. Other sections are ignored.
 /// </summary>
-internal sealed record ConformanceFile(string Name, string Assembly, byte[] Memory, ulong Result, ulong[]? Raw)
+public sealed record ConformanceFile(string Name, string Assembly, byte[] Memory, ulong Result, ulong[]? Raw)
 {
     /// <summary>The names of all test files, sorted.</summary>
     public static IEnumerable<string> Names() =>

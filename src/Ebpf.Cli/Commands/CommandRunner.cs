@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Ebpf.Cli.Output;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary>
+/// Runs a command body and turns the failures users cause (bad files, bad input) into one clear line on stderr
+/// and exit code 1; anything else is a bug and keeps its stack trace.
+/// </summary>
+internal static class CommandRunner
+{
+    /// <summary>Sets <paramref name="body"/> as the action of <paramref name="command"/> with error handling.</summary>
+    public static void SetGuardedAction(this Command command, Func<ParseResult, int> body) =>
+        command.SetAction(parse => Run(command.Name, parse, body));
+
+    private static int Run(string name, ParseResult parse, Func<ParseResult, int> body)
+    {
+        try
+        {
+            return body(parse);
+        }
+        catch (CliError e)
+        {
+            Console.Error.WriteLine($"Error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            Console.Error.WriteLine($"Error: {name}: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Reads a whole input file, or standard input for "-", with a clear error when it is missing.</summary>
+    public static byte[] ReadInput(string path)
+    {
+        if (path == "-")
+        {
+            using var stdin = Console.OpenStandardInput();
+            using var buffer = new MemoryStream();
+            stdin.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+        if (!File.Exists(path)) throw new CliError($"can't open '{path}': no such file");
+        return File.ReadAllBytes(path);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+
+namespace Ebpf.Asm;
+
+/// <summary>
+/// Assembles text in the bpf_conformance (uBPF) syntax into instructions:
+/// <code>
+///     mov32 %r0, 0           # comment
+///     ldxw %r0, [%r1+4]
+///     jeq %r1, 0, +2         # or a label: jne %r0, 15, failed
+///     lddw %r0, 0x1122334455667788
+///     lock fetch add32 [%r10-8], %r1
+///     call 5                 # helper; "call local func1" (bpf-to-bpf), "call %r2" (callx), "call kfunc 1234"
+/// failed:
+///     exit
+/// </code>
+/// Mnemonics: ALU <c>add sub mul div sdiv mod smod or and xor lsh rsh arsh mov neg</c> (+<c>32</c> for 32-bit),
+/// <c>movsx864 movsx1664 movsx3264 movsx832 movsx1632</c>, <c>le16/32/64 be16/32/64 bswap16/32/64</c> (alias
+/// <c>swap</c>), loads <c>ldx{b,h,w,dw} ldxs{b,h,w}</c>, stores <c>st{..} stx{..}</c>, atomics
+/// <c>lock [fetch] {add,or,and,xor}[32]</c>, <c>lock xchg[32]</c>, <c>lock cmpxchg[32]</c>, jumps <c>ja ja32</c> and
+/// <c>jeq jne jgt jge jlt jle jsgt jsge jslt jsle jset</c> (+<c>32</c>), <c>call</c>, <c>exit</c>, legacy packet loads
+/// <c>ldabs{b,h,w} imm</c> and <c>ldind{b,h,w} %rS, imm</c>, and <c>lddw %rD, value</c> or with a pseudo source:
+/// <c>lddw %rD, map_fd FD</c>, <c>map_value FD OFFSET</c>, <c>btf_id ID</c>, <c>func TARGET</c>, <c>map_idx I</c>,
+/// <c>map_idx_value I OFFSET</c>. As in bpf_conformance, the jump target <c>exit</c> (when no label has that name)
+/// means the next <c>exit</c> instruction.
+/// </summary>
+public static class Assembler
+{
+    /// <summary>Assembles <paramref name="source"/>.</summary>
+    /// <exception cref="AssemblerException">The text is not valid; says where and what was expected.</exception>
+    public static Instruction[] Assemble(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var pending = new List<AsmStatement>();
+        var labels = new Dictionary<string, (int Slot, int Line, int Column)>(StringComparer.Ordinal);
+        int slot = 0;
+        string[] lines = source.Split('\n');
+        for (int n = 0; n < lines.Length; n++)
+        {
+            List<AsmToken> tokens = AsmLexer.Tokenize(lines[n]);
+            int line = n + 1;
+            // Leading "name:" defines a label at the next instruction; an instruction may follow on the same line.
+            while (tokens.Count >= 2 && tokens[1].Is(":"))
+            {
+                AsmToken name = tokens[0];
+                if (!IsLabel(name.Text)) throw new AssemblerException(line, name.Column, "a label name (letters, digits, '_' and '.', not starting with a digit)", name.Text);
+                if (labels.TryGetValue(name.Text, out var previous))
+                    throw new AssemblerException(line, name.Column, $"a new label name ('{name.Text}' is already defined on line {previous.Line})", name.Text);
+                labels[name.Text] = (slot, line, name.Column);
+                tokens.RemoveRange(0, 2);
+            }
+            if (tokens.Count == 0) continue;
+            AsmStatement statement = AsmStatementParser.Parse(tokens, line, lines[n].Length);
+            statement.Slot = slot;
+            pending.Add(statement);
+            slot += statement.Slots;
+        }
+
+        var program = new Instruction[slot];
+        foreach (AsmStatement statement in pending)
+        {
+            Instruction first = statement.First;
+            if (statement.Target is { } target)
+            {
+                long offset = Resolve(target, statement, labels, pending);
+                first = statement.TargetField switch
+                {
+                    TargetField.Offset when offset is < short.MinValue or > short.MaxValue =>
+                        throw new AssemblerException(statement.Line, target.Column, "a jump within -32768..32767 slots (use ja32 for longer jumps)", target.Text),
+                    TargetField.Offset => first.WithOffset((short)offset),
+                    _ when offset is < int.MinValue or > int.MaxValue =>
+                        throw new AssemblerException(statement.Line, target.Column, "a target within 32-bit range", target.Text),
+                    _ => first.WithImmediate((int)offset),
+                };
+            }
+            program[statement.Slot] = first;
+            if (statement.Slots == 2) program[statement.Slot + 1] = statement.Second;
+        }
+        return program;
+    }
+
+    /// <summary>Whether <paramref name="name"/> can be used as a label: letters, digits, '_' and '.', not starting with a digit.</summary>
+    public static bool IsLabel(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.')
+        && !name.StartsWith("%r", StringComparison.Ordinal);
+
+    private static long Resolve(AsmToken target, AsmStatement statement, Dictionary<string, (int Slot, int Line, int Column)> labels,
+        List<AsmStatement> statements)
+    {
+        if (target.Text.Length > 0 && (target.Text[0] is '+' or '-'))
+        {
+            if (AsmNumbers.TryParse(target.Text, out long relative)) return relative;
+            throw new AssemblerException(statement.Line, target.Column, "a relative offset like +2 or -3, or a label", target.Text);
+        }
+        if (!labels.TryGetValue(target.Text, out var label))
+        {
+            // bpf_conformance convention: an undefined label "exit" means the next exit instruction.
+            if (target.Text == "exit" && statements.FirstOrDefault(s => s.Slot > statement.Slot && s.First.IsExit) is { } exit)
+                return (long)exit.Slot - (statement.Slot + 1);
+            throw new AssemblerException(statement.Line, target.Column, "a defined label", target.Text);
+        }
+        // Offsets count from the slot after the instruction (for lddw: after its first slot).
+        return (long)label.Slot - (statement.Slot + 1);
+    }
+}
+
+/// <summary>Which field of an instruction a resolved jump target goes into.</summary>
+internal enum TargetField
+{
+    /// <summary>The 16-bit offset (jumps).</summary>
+    Offset,
+    /// <summary>The 32-bit immediate (ja32, local calls, lddw func).</summary>
+    Immediate,
+}
+
+/// <summary>One parsed instruction before labels are resolved.</summary>
+internal sealed class AsmStatement(Instruction first, int line)
+{
+    public Instruction First { get; } = first;
+    public Instruction Second { get; init; }
+    public int Slots { get; init; } = 1;
+    public int Line { get; } = line;
+    public int Slot { get; set; }
+    public AsmToken? Target { get; init; }
+    public TargetField TargetField { get; init; }
+}
+
+/// <summary>Number parsing shared by the assembler parts: decimal or 0x hex, optionally signed.</summary>
+internal static class AsmNumbers
+{
+    public static bool TryParse(string text, out long value)
+    {
+        value = 0;
+        ReadOnlySpan<char> s = text;
+        bool negative = false;
+        if (s.Length > 0 && s[0] is '+' or '-')
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+        ulong magnitude;
+        if (s.Length > 2 && s[0] == '0' && s[1] is 'x' or 'X')
+        {
+            if (!ulong.TryParse(s[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out magnitude)) return false;
+        }
+        else if (s.Length == 0 || !ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out magnitude))
+        {
+            return false;
+        }
+        if (negative)
+        {
+            if (magnitude > 1UL << 63) return false;
+            value = (long)(0 - magnitude);
+        }
+        else
+        {
+            // Values up to 2^64-1 are allowed (lddw); they wrap into the long's bits.
+            value = (long)magnitude;
+            if (magnitude > long.MaxValue) value = unchecked((long)magnitude);
+        }
+        return true;
+    }
+
+    /// <summary>Parses an unsigned 64-bit value given as a positive number beyond long.MaxValue.</summary>
+    public static bool IsBeyondSigned(string text) =>
+        text.Length > 0 && text[0] != '-' && TryParse(text, out long v) && v < 0;
+}
