@@ -79,9 +79,10 @@ public static class InstructionValidator
         }
         if (reg && src > MaxRegister) return $"source register r{src} does not exist";
         if (!reg && src != 0) return "immediate form uses no source register";
+        if (reg && insn.Immediate != 0) return "register form uses no imm (reserved field must be 0)";
         if (insn.Destination == Register.R10) return "r10 (frame pointer) is read-only";
         if (op.AluOperation == AluOperation.Neg)
-            return reg ? $"opcode {op} is not defined (neg has no register form)" : insn.Offset != 0 ? "neg uses no offset" : null;
+            return reg ? $"opcode {op} is not defined (neg has no register form)" : insn.Offset != 0 || insn.Immediate != 0 ? "neg uses no offset or imm" : null;
         short off = insn.Offset;
         return op.AluOperation switch
         {
@@ -103,6 +104,7 @@ public static class InstructionValidator
         {
             case JumpOperation.Ja:
                 if (reg || src != 0) return $"opcode {op} is not defined (ja has no register form)";
+                if (insn.Destination != 0) return "ja uses no destination register";
                 if (is32) return insn.Offset != 0 ? "gotol takes its target in imm; offset must be 0" : null;
                 return insn.Immediate != 0 ? "ja takes its target in offset; imm must be 0" : null;
             case JumpOperation.Call:
@@ -123,7 +125,7 @@ public static class InstructionValidator
             default:
                 if (reg && src > MaxRegister) return $"source register r{src} does not exist";
                 if (!reg && src != 0) return "immediate form uses no source register";
-                return null;
+                return reg && insn.Immediate != 0 ? "register form uses no imm (reserved field must be 0)" : null;
         }
     }
 

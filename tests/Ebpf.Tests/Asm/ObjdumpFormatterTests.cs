@@ -139,6 +139,8 @@ public class ObjdumpFormatterTests
                 var insn = new Instruction(new OpCode((byte)opcode), (Register)random.Next(11), (Register)(random.Next(4) == 0 ? 0 : random.Next(11)),
                     random.Next(3) switch { 0 => 0, 1 => offsets[random.Next(offsets.Length)], _ => (short)random.Next(short.MinValue, short.MaxValue + 1) },
                     random.Next(3) switch { 0 => 0, 1 => immediates[random.Next(immediates.Length)], _ => random.Next(int.MinValue, int.MaxValue) });
+                // Register forms must have imm 0: retry those with the reserved field cleared.
+                if (InstructionValidator.Validate(insn) is not null) insn = insn.WithImmediate(0);
                 if (InstructionValidator.Validate(insn) is not null || ObjdumpSyntaxFormatter.NeedsNewerLlvm(insn)) continue;
                 program.Add(insn);
                 if (insn.IsLoadImm64) program.Add(new Instruction(default, immediate: random.Next(int.MinValue, int.MaxValue)));

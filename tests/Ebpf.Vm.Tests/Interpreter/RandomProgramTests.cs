@@ -100,6 +100,8 @@ public class RandomProgramTests
                 if ((opcode & 0xf0) == 0xb0 && registerForm) offset = (short)(new[] { 0, 8, 16, 32 })[random.Next(4)];
                 if ((opcode & 0xf0) == 0xd0) { imm = (new[] { 16, 32, 64 })[random.Next(3)]; src = 0; }
                 if (!registerForm) src = 0;
+                if (registerForm && (opcode & 0xf0) != 0xd0) imm = 0; // reserved in register forms
+                if ((opcode & 0xf0) == 0x80) imm = 0;                   // neg
                 break;
             case 0x05 or 0x06: // jumps stay near, calls reach the default helper or a nearby function
                 offset = (short)random.Next(-3, 4);
@@ -107,8 +109,9 @@ public class RandomProgramTests
                 if (opcode == 0x85) { src = (Register)random.Next(0, 2); imm = src == 0 ? 5 : random.Next(-3, 4); offset = 0; dst = 0; }
                 if (opcode == 0x8d) { src = 0; offset = 0; imm = 0; }
                 if (opcode == 0x95) { src = 0; dst = 0; offset = 0; imm = 0; }
-                if (opcode == 0x05) imm = 0;
-                if (opcode == 0x06) { imm = offset; offset = 0; }
+                if (registerForm) imm = 0;                              // reserved in register forms
+                if (opcode == 0x05) { imm = 0; dst = 0; }
+                if (opcode == 0x06) { imm = offset; offset = 0; dst = 0; }
                 break;
             default: // memory: mostly through r1 (the memory) and r10 (the stack), at offsets in and around them
                 offset = (short)random.Next(-520, 72);
