@@ -43,7 +43,7 @@ internal static class AsmCommand
             }
             catch (AssemblerException e)
             {
-                throw new CliError($"{path}:{e.Line}:{e.Column}: {e.Message}");
+                throw new CliError($"{path}:{e.Line}:{e.Column}: expected {e.Expected}, found {(e.Found.Length == 0 ? "end of line" : $"'{e.Found}'")}");
             }
             string? outPath = parse.GetValue(output);
             AsmFormat fmt = parse.GetValue(format) ?? (outPath is null ? AsmFormat.Hex : AsmFormat.Raw);

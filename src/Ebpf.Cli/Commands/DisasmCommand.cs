@@ -88,7 +88,8 @@ internal static class DisasmCommand
     private static int DisassembleObject(string path, byte[] data, string? onlySection, DisassemblyOptions options, bool json, bool pretty)
     {
         ElfFile elf = ElfFile.Read(data);
-        IReadOnlyList<BpfCodeSection> sections = BpfObjectPrograms.Read(elf);
+        // Like llvm-objdump, an empty executable section (a .text without subprograms) prints nothing.
+        IReadOnlyList<BpfCodeSection> sections = BpfObjectPrograms.Read(elf).Where(s => s.Instructions.Length > 0).ToList();
         if (onlySection is not null)
         {
             sections = sections.Where(s => s.Name == onlySection).ToList();
