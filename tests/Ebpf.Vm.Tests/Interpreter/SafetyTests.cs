@@ -97,7 +97,8 @@ public class SafetyTests
         Assert.Equal(VmFaultReason.OutOfBounds, fault.Reason);
         Assert.Equal(pointer, fault.Address);
         Assert.Equal(2, fault.Pc);
-        Assert.Contains("op=0x79", fault.InstructionText, StringComparison.Ordinal);
+        Assert.Equal("r0 = *(u64 *)(r1 + 0)", fault.InstructionText);
+        Assert.Contains("pc 2 (r0 = *(u64 *)(r1 + 0))", fault.Message, StringComparison.Ordinal);
     }
 
     [Fact]
