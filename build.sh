@@ -74,11 +74,8 @@ run_tests() {
             echo "$name: no summary (exit code $code)" >&2
             failed=$((failed + 1)); rc=1; continue
         fi
-        total=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$line")
-        errors=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
-        fails=$(sed -E 's/.*Failed: ([0-9]+).*/\1/' <<<"$line")
-        skips=$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$line")
-        notrun=$(sed -E 's/.*Not Run: ([0-9]+).*/\1/' <<<"$line")
+        field() { grep -oE "$1: [0-9]+" <<<"$line" | grep -oE '[0-9]+' || echo 0; }
+        total=$(field Total); errors=$(field Errors); fails=$(field Failed); skips=$(field Skipped); notrun=$(field "Not Run")
         passed=$((passed + total - fails - skips - notrun))
         failed=$((failed + fails + errors))
         skipped=$((skipped + skips))

@@ -6,11 +6,20 @@ public static class RepoPaths
     /// <summary>The repository root (the folder holding Directory.Build.props).</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>../shared next to the repository: conformance data and design documents.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>
+    /// ../shared next to the repository (conformance data, design documents), or the folder named by the
+    /// EBPF_NET_SHARED environment variable.
+    /// </summary>
+    public static string Shared => Environment.GetEnvironmentVariable("EBPF_NET_SHARED") is { Length: > 0 } dir
+        ? Path.GetFullPath(dir)
+        : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     /// <summary>The bpf_conformance test files.</summary>
-    public static string ConformanceTests => Path.Combine(Shared, "conformance", "bpf_conformance", "tests");
+    public static string ConformanceTests =>
+        Directory.Exists(Path.Combine(Shared, "conformance", "bpf_conformance", "tests"))
+            ? Path.Combine(Shared, "conformance", "bpf_conformance", "tests")
+            : throw new DirectoryNotFoundException(
+                $"bpf_conformance tests not found under {Shared}: the suite lives in ../shared beside the repository (or set EBPF_NET_SHARED)");
 
     /// <summary>The BPF objects clang built for this test project (bpf/ in the output folder).</summary>
     public static string BpfObjects => Path.Combine(AppContext.BaseDirectory, "bpf");
