@@ -21,7 +21,14 @@ namespace Ebpf.Asm;
 /// <c>jeq jne jgt jge jlt jle jsgt jsge jslt jsle jset</c> (+<c>32</c>), <c>call</c>, <c>exit</c>, legacy packet loads
 /// <c>ldabs{b,h,w} imm</c> and <c>ldind{b,h,w} %rS, imm</c>, and <c>lddw %rD, value</c> or with a pseudo source:
 /// <c>lddw %rD, map_fd FD</c>, <c>map_value FD OFFSET</c>, <c>btf_id ID</c>, <c>func TARGET</c>, <c>map_idx I</c>,
-/// <c>map_idx_value I OFFSET</c>. As in bpf_conformance, the jump target <c>exit</c> (when no label has that name)
+/// <c>map_idx_value I OFFSET</c> (the second number, the upper immediate, may be left out when 0).
+/// Calls: <c>call ID</c> (helper), <c>call local TARGET</c> (BPF_PSEUDO_CALL, relative offset in imm),
+/// <c>call kfunc BTF_ID[, MODULE]</c> (BPF_PSEUDO_KFUNC_CALL, module BTF fd index in offset) and <c>call %rN</c>
+/// (callx: opcode 0x8d, register in the destination field). Numbers are decimal or <c>0x</c> hex, optionally
+/// signed; 32-bit fields take -2147483648..0xffffffff (unsigned values wrap), <c>lddw</c> any 64-bit value.
+/// Jump targets are <c>+N</c>, <c>-N</c> (slots after the next one) or a label defined by a <c>name:</c> line;
+/// <c>ja32</c> (alias <c>gotol</c>) and local calls put the distance in imm, the other jumps in the 16-bit offset.
+/// Comments start with <c>#</c>, <c>;</c> or <c>//</c>. As in bpf_conformance, the jump target <c>exit</c> (when no label has that name)
 /// means the next <c>exit</c> instruction.
 /// </summary>
 public static class Assembler

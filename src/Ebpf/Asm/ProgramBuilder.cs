@@ -63,14 +63,23 @@ public sealed class ProgramBuilder
     /// <summary><c>dst += imm</c>.</summary>
     public ProgramBuilder Add(Register dst, int imm, bool is64 = true) => Alu(AluOperation.Add, dst, imm, is64);
 
+    /// <summary><c>dst -= src</c>.</summary>
+    public ProgramBuilder Sub(Register dst, Register src, bool is64 = true) => Alu(AluOperation.Sub, dst, src, is64);
+
     /// <summary><c>dst -= imm</c>.</summary>
     public ProgramBuilder Sub(Register dst, int imm, bool is64 = true) => Alu(AluOperation.Sub, dst, imm, is64);
 
     /// <summary>Signed division <c>dst s/= src</c> (v4).</summary>
     public ProgramBuilder SignedDiv(Register dst, Register src, bool is64 = true) => Emit(Instruction.Alu(AluOperation.Div, dst, src, is64, 1));
 
+    /// <summary>Signed division <c>dst s/= imm</c> (v4).</summary>
+    public ProgramBuilder SignedDiv(Register dst, int imm, bool is64 = true) => Emit(Instruction.Alu(AluOperation.Div, dst, imm, is64, 1));
+
     /// <summary>Signed modulo <c>dst s%= src</c> (v4).</summary>
     public ProgramBuilder SignedMod(Register dst, Register src, bool is64 = true) => Emit(Instruction.Alu(AluOperation.Mod, dst, src, is64, 1));
+
+    /// <summary>Signed modulo <c>dst s%= imm</c> (v4).</summary>
+    public ProgramBuilder SignedMod(Register dst, int imm, bool is64 = true) => Emit(Instruction.Alu(AluOperation.Mod, dst, imm, is64, 1));
 
     /// <summary><c>dst = -dst</c>.</summary>
     public ProgramBuilder Neg(Register dst, bool is64 = true) => Emit(Instruction.Alu(AluOperation.Neg, dst, 0, is64));
@@ -104,6 +113,16 @@ public sealed class ProgramBuilder
         return Emit(first).Emit(second);
     }
 
+    /// <summary>
+    /// <c>lddw dst, SOURCE imm nextImm</c>: a pseudo load whose two 32-bit immediates the loader interprets, e.g.
+    /// <c>LoadImm64(R1, LoadImmediateSource.MapValue, mapFd, offsetInValue)</c> (BPF_PSEUDO_MAP_VALUE).
+    /// </summary>
+    public ProgramBuilder LoadImm64(Register dst, LoadImmediateSource source, int imm, int nextImm = 0) =>
+        LoadImm64(dst, (uint)imm | ((ulong)(uint)nextImm << 32), source);
+
+    /// <summary><c>lddw dst, map_fd fd</c>: the address of the map behind a file descriptor (BPF_PSEUDO_MAP_FD).</summary>
+    public ProgramBuilder LoadMapFd(Register dst, int mapFd) => LoadImm64(dst, LoadImmediateSource.MapFd, mapFd);
+
     /// <summary><c>lddw dst, func label</c>: the address of a local function, for callbacks (BPF_PSEUDO_FUNC).</summary>
     public ProgramBuilder LoadFunction(Register dst, string label)
     {
@@ -125,13 +144,15 @@ public sealed class ProgramBuilder
     /// <summary><c>gotol label</c> (ja32): unconditional jump with a 32-bit offset (v4).</summary>
     public ProgramBuilder JumpLong(string label) => Fixup(Instruction.JaLong(0), label, TargetField.Immediate);
 
-    /// <summary><c>if dst op src goto label</c>.</summary>
+    /// <summary><c>if dst op src goto label</c>; <paramref name="is64"/> false for the JMP32 form (compares the low 32 bits).</summary>
+    /// <exception cref="ArgumentException"><paramref name="op"/> is not a conditional jump (ja, call, exit have their own methods).</exception>
     public ProgramBuilder JumpIf(JumpOperation op, Register dst, Register src, string label, bool is64 = true) =>
-        Fixup(Instruction.Jump(op, dst, src, 0, is64), label, TargetField.Offset);
+        Fixup(Instruction.Jump(Conditional(op), dst, src, 0, is64), label, TargetField.Offset);
 
-    /// <summary><c>if dst op imm goto label</c>.</summary>
+    /// <summary><c>if dst op imm goto label</c>; <paramref name="is64"/> false for the JMP32 form.</summary>
+    /// <exception cref="ArgumentException"><paramref name="op"/> is not a conditional jump.</exception>
     public ProgramBuilder JumpIf(JumpOperation op, Register dst, int imm, string label, bool is64 = true) =>
-        Fixup(Instruction.Jump(op, dst, imm, 0, is64), label, TargetField.Offset);
+        Fixup(Instruction.Jump(Conditional(op), dst, imm, 0, is64), label, TargetField.Offset);
 
     /// <summary>Calls helper <paramref name="helperId"/>.</summary>
     public ProgramBuilder Call(int helperId) => Emit(Instruction.CallHelper(helperId));
@@ -164,6 +185,11 @@ public sealed class ProgramBuilder
         }
         return program;
     }
+
+    private static JumpOperation Conditional(JumpOperation op) =>
+        op is JumpOperation.Ja or JumpOperation.Call or JumpOperation.Exit || !AsmMnemonics.Jumps.Values.Contains(op)
+            ? throw new ArgumentException($"{op} is not a conditional jump; use Jump, JumpLong, Call* or Exit", nameof(op))
+            : op;
 
     private ProgramBuilder Fixup(Instruction insn, string label, TargetField field)
     {
