@@ -44,15 +44,17 @@ internal static class DisasmCommand
         var syntax = new Option<SyntaxOption>("--syntax", "-s") { Description = "llvm (as llvm-objdump prints) or asm (round-trips through 'ebpf asm')", DefaultValueFactory = _ => SyntaxOption.Llvm };
         var hexImm = new Option<bool>("--imm-hex") { Description = "Immediates in hex (llvm-objdump --print-imm-hex)" };
         var section = new Option<string?>("--section") { Description = "Only this section of an ELF object" };
+        var annotate = new Option<bool>("--annotate", "-a") { Description = "Comment lddw with the map or global it refers to and calls with the helper name" };
         var command = new Command("disasm", """
             Disassemble eBPF instructions: raw bytes, hex text, or every program section of a BPF ELF object.
 
             Examples:
               ebpf disasm prog.o                       # like llvm-objdump -d --no-show-raw-insn
               ebpf disasm prog.o --section xdp --imm-hex
+              ebpf disasm prog.o --annotate            # name maps, globals and helpers in comments
               ebpf disasm prog.bin --syntax asm > prog.asm && ebpf asm prog.asm
               ebpf disasm prog.o --json                # bpftool 'prog dump xlated -j opcodes' shape per instruction
-            """) { file, input, syntax, hexImm, section };
+            """) { file, input, syntax, hexImm, section, annotate };
         command.SetGuardedAction(parse =>
         {
             string path = parse.GetValue(file)!;
@@ -64,6 +66,7 @@ internal static class DisasmCommand
             {
                 Syntax = parse.GetValue(syntax) == SyntaxOption.Asm ? AsmSyntax.Conformance : AsmSyntax.Llvm,
                 HexImmediates = parse.GetValue(hexImm),
+                Annotate = parse.GetValue(annotate),
             };
             bool json = parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty);
             bool pretty = parse.GetValue(GlobalOptions.Pretty);

@@ -17,6 +17,7 @@ public static class Disassembler
         var text = new StringBuilder();
         options ??= DisassemblyOptions.Default;
         FormatterFor(options).Format(program, index, text, options.Symbols);
+        if (options.Annotate) AppendAnnotation(program, index, text, options);
         return text.ToString();
     }
 
@@ -34,6 +35,7 @@ public static class Disassembler
         {
             text.Clear();
             formatter.Format(program, i, text, options.Symbols);
+            if (options.Annotate) AppendAnnotation(program, i, text, options);
             int slots = program[i].IsLoadImm64 && i + 1 < program.Length ? 2 : 1;
             result.Add(new DisassembledInstruction(i, program.Slice(i, slots).ToArray(), text.ToString()));
             i += slots - 1;
@@ -48,6 +50,20 @@ public static class Disassembler
         foreach (DisassembledInstruction insn in Disassemble(program, options))
             text.Append(insn.Text).Append('\n');
         return text.ToString();
+    }
+
+    private static void AppendAnnotation(ReadOnlySpan<Instruction> program, int index, StringBuilder text, DisassemblyOptions options)
+    {
+        Instruction insn = program[index];
+        if (options.Symbols is not null && options.Symbols.Relocations.TryGetValue(index, out string? target))
+            text.Append("  # ").Append(target);
+        else if (insn.IsHelperCall && InstructionValidator.Validate(insn) is null)
+        {
+            string? helper = options.Symbols?.Helpers is { } names
+                ? (names.TryGetValue(insn.Immediate, out string? n) ? n : null)
+                : HelperNames.Get(insn.Immediate);
+            if (helper is not null) text.Append("  # ").Append(helper);
+        }
     }
 
     private static IInstructionFormatter FormatterFor(DisassemblyOptions options) => options.Syntax switch

@@ -14,4 +14,11 @@ public sealed record DisassemblyOptions
 
     /// <summary>Names of labels, relocation targets and helpers, when known (from an object file).</summary>
     public DisassemblySymbols? Symbols { get; init; }
+
+    /// <summary>
+    /// Append a <c># comment</c> naming what an instruction refers to: the map or global a <c>lddw</c> is relocated
+    /// against (from <see cref="Symbols"/>) and the helper a <c>call</c> invokes (from <see cref="DisassemblySymbols.Helpers"/>,
+    /// or <see cref="HelperNames"/> when that is null). Off by default so the text equals llvm-objdump's.
+    /// </summary>
+    public bool Annotate { get; init; }
 }

@@ -97,3 +97,32 @@ public class ProgramBuilderTests
         Assert.Equal(built, assembled);
     }
 }
+
+public class DisassemblerAnnotationTests
+{
+    [Fact]
+    public void Annotate_NamesHelpersAndRelocations()
+    {
+        Instruction[] program = new ProgramBuilder().LoadImm64(Register.R1, 0).Call(1).Call(9999).Exit().Build();
+        var symbols = new DisassemblySymbols();
+        symbols.Relocations[0] = "drop_stats";
+        var text = Disassembler.FormatProgram(program, new DisassemblyOptions { Symbols = symbols, Annotate = true });
+        Assert.Equal("r1 = 0 ll  # drop_stats\ncall 1  # bpf_map_lookup_elem\ncall 9999\nexit\n", text);
+        // Without Annotate the text is exactly llvm-objdump's.
+        Assert.Equal("r1 = 0 ll\ncall 1\ncall 9999\nexit\n", Disassembler.FormatProgram(program, new DisassemblyOptions { Symbols = symbols }));
+        // The assembler reads annotated text: the comment is a comment.
+        var asm = Disassembler.FormatProgram(program, new DisassemblyOptions { Syntax = AsmSyntax.Conformance, Annotate = true });
+        Assert.Equal(program, Assembler.Assemble(asm));
+    }
+
+    [Fact]
+    public void HelperNames_ComeFromTheKernelEnum()
+    {
+        Assert.Equal("bpf_map_lookup_elem", HelperNames.Get(1));
+        Assert.Equal("bpf_ktime_get_ns", HelperNames.Get(5));
+        Assert.Equal("bpf_ringbuf_output", HelperNames.Get(HelperNames.IdOf("ringbuf_output")));
+        Assert.Null(HelperNames.Get(0));
+        Assert.Null(HelperNames.Get(-1));
+        Assert.True(HelperNames.MaxId >= 211);
+    }
+}
