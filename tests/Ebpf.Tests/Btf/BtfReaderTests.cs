@@ -91,3 +91,20 @@ public class BtfReaderTests
         }
     }
 }
+
+public class BtfWriterTests
+{
+    [Fact]
+    public void Vmlinux_WriteThenRead_IsTheSameBtf()
+    {
+        const string vmlinux = "/sys/kernel/btf/vmlinux";
+        if (!File.Exists(vmlinux)) Assert.Skip($"{vmlinux} is absent");
+        BtfSpec original = BtfReader.Parse(File.ReadAllBytes(vmlinux));
+        byte[] written = BtfWriter.Write(original);
+        BtfSpec again = BtfReader.Parse(written);
+        Assert.Equal(original.TypeCount, again.TypeCount);
+        Assert.Equal(BtfRawFormatter.Format(original), BtfRawFormatter.Format(again));
+        // Deduplicated strings never make the section bigger than the kernel's (already deduplicated) one.
+        Assert.True(written.Length <= File.ReadAllBytes(vmlinux).Length, $"{written.Length} bytes written");
+    }
+}
