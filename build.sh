@@ -46,7 +46,7 @@ build() {
     dotnet build Ebpf.slnx -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
 }
 
-ebpf() { dotnet "artifacts/bin/Ebpf.Cli/${CONFIG,,}/ebpf.dll" "$@"; }
+ebpf() { dotnet "artifacts/bin/Ebpf.Cli/${CONFIG,,}/Ebpf.Cli.dll" "$@"; }
 
 demo() {
     local obj="artifacts/bpf/xdp_drop_udp53.o"

@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using Ebpf.Asm;
+using Ebpf.Vm.Helpers;
+using Ebpf.Vm.Interpreter;
+
+namespace Ebpf.Vm;
+
+/// <summary>
+/// A program loaded into the userspace VM: validated once at <see cref="Load"/>, then run any number of times,
+/// from any number of threads at once, without allocating. A run sees only the memory it is given (its stack,
+/// the regions passed to <c>Run</c>, what helpers map); anything else stops it with a
+/// <see cref="VmFaultException"/>, as does exceeding the instruction budget.
+/// </summary>
+public sealed class VmProgram
+{
+    private VmProgram(ImmutableArray<Instruction> instructions, VmOptions options, DecodedInstruction[] decoded, HelperFunction?[] helpers)
+    {
+        Instructions = instructions;
+        Options = options;
+        Decoded = decoded;
+        HelperArray = helpers;
+    }
+
+    /// <summary>The program's instructions, as loaded.</summary>
+    public ImmutableArray<Instruction> Instructions { get; }
+
+    /// <summary>The options the program was loaded with.</summary>
+    public VmOptions Options { get; }
+
+    internal DecodedInstruction[] Decoded { get; }
+
+    internal HelperFunction?[] HelperArray { get; }
+
+    /// <summary>Validates <paramref name="instructions"/> and prepares them for running.</summary>
+    /// <param name="instructions">The program; <c>lddw</c> takes two slots.</param>
+    /// <param name="options">Budget and helpers; null for the defaults.</param>
+    /// <exception cref="VmProgramException">
+    /// The program is empty, has an undefined instruction, a jump or call outside the program or into a
+    /// <c>lddw</c>, a call of a helper the table lacks, a map reference or kfunc call, or can run off its end.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">The instruction budget is not positive.</exception>
+    public static VmProgram Load(ReadOnlySpan<Instruction> instructions, VmOptions? options = null)
+    {
+        options ??= new VmOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.InstructionBudget, nameof(options));
+        HelperFunction?[] helpers = options.Helpers.ToArray();
+        DecodedInstruction[] decoded = ProgramDecoder.Decode(instructions, helpers);
+        return new VmProgram(ImmutableArray.Create(instructions), options, decoded, helpers);
+    }
+
+    /// <summary>
+    /// Runs the program with <paramref name="memory"/> as its only region, following the bpf_conformance
+    /// convention: r1 = the memory's address, r2 = its length. The memory is read-write and also serves as the
+    /// packet of legacy <c>ldabs</c>/<c>ldind</c> loads.
+    /// </summary>
+    /// <returns>r0 at the final <c>exit</c>.</returns>
+    /// <exception cref="VmFaultException">The program faulted; <paramref name="memory"/> keeps the stores made before.</exception>
+    public unsafe ulong Run(Span<byte> memory)
+    {
+        fixed (byte* p = memory)
+        {
+            var region = new VmMemoryRegion(p, memory.Length, VmMemoryAccess.ReadWrite, VmMemoryRegionKind.Packet);
+            return InterpreterLoop.Run(this, new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), (ulong)memory.Length);
+        }
+    }
+
+    /// <summary>Runs the program without memory: r1 and r2 are 0, only the stack is accessible.</summary>
+    /// <returns>r0 at the final <c>exit</c>.</returns>
+    /// <exception cref="VmFaultException">The program faulted.</exception>
+    public ulong Run() => InterpreterLoop.Run(this, [], 0, 0);
+
+    /// <summary>
+    /// Runs the program with a typed context: r1 = the address of <paramref name="context"/>, which the program
+    /// may read and write (its bytes are exactly <typeparamref name="TContext"/>'s layout).
+    /// </summary>
+    /// <returns>r0 at the final <c>exit</c>.</returns>
+    /// <exception cref="VmFaultException">The program faulted.</exception>
+    public unsafe ulong Run<TContext>(ref TContext context) where TContext : unmanaged
+    {
+        fixed (TContext* p = &context)
+        {
+            var region = new VmMemoryRegion(p, sizeof(TContext), VmMemoryAccess.ReadWrite, VmMemoryRegionKind.Context);
+            return InterpreterLoop.Run(this, new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), 0);
+        }
+    }
+
+    /// <summary>
+    /// Runs the program over host-described regions: region <c>i</c> is at <see cref="VmAddressSpace.RegionAddress(int)"/>
+    /// of <c>i</c>; r1 and r2 are preset (typically to such addresses), the other registers are 0 and r10 is the
+    /// frame pointer.
+    /// </summary>
+    /// <param name="regions">At most <see cref="VmAddressSpace.MaxHostRegions"/> regions; their memory must stay valid during the call.</param>
+    /// <param name="r1">Initial r1.</param>
+    /// <param name="r2">Initial r2.</param>
+    /// <returns>r0 at the final <c>exit</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">More than <see cref="VmAddressSpace.MaxHostRegions"/> regions.</exception>
+    /// <exception cref="VmFaultException">The program faulted.</exception>
+    public ulong Run(ReadOnlySpan<VmMemoryRegion> regions, ulong r1 = 0, ulong r2 = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(regions.Length, VmAddressSpace.MaxHostRegions, nameof(regions));
+        return InterpreterLoop.Run(this, regions, r1, r2);
+    }
+}
