@@ -9,15 +9,16 @@ internal sealed class AsmStatementParser
     private readonly int _endColumn;
     private int _pos;
 
-    private AsmStatementParser(List<AsmToken> tokens, int line, int lineLength)
+    private AsmStatementParser(List<AsmToken> tokens, int line, int textLength)
     {
         _tokens = tokens;
         _line = line;
-        _endColumn = lineLength + 1;
+        _endColumn = textLength + 1;
     }
 
-    public static AsmStatement Parse(List<AsmToken> tokens, int line, int lineLength) =>
-        new AsmStatementParser(tokens, line, lineLength).Statement();
+    /// <summary>Parses one instruction; <paramref name="textLength"/> is where its text ends (errors at the end point after it).</summary>
+    public static AsmStatement Parse(List<AsmToken> tokens, int line, int textLength) =>
+        new AsmStatementParser(tokens, line, textLength).Statement();
 
     private AsmStatement Statement()
     {
@@ -207,6 +208,7 @@ internal sealed class AsmStatementParser
             {
                 // "[%r1 + 4]": a lone sign followed by the number.
                 AsmToken number = Next("a number after the sign");
+                if (!AsmNumbers.TryParse(number.Text, out _) || number.Text[0] is '+' or '-') throw Error(number, "a number after the sign");
                 offset = Offset16(number with { Text = t.Text + number.Text });
             }
             else

@@ -57,7 +57,8 @@ public static class Assembler
                 tokens.RemoveRange(0, 2);
             }
             if (tokens.Count == 0) continue;
-            AsmStatement statement = AsmStatementParser.Parse(tokens, line, lines[n].Length);
+            // "found end of line" points just past the last token, not past a trailing comment, blanks or CRLF's '\r'.
+            AsmStatement statement = AsmStatementParser.Parse(tokens, line, tokens[^1].Column + tokens[^1].Text.Length - 1);
             statement.Slot = slot;
             pending.Add(statement);
             slot += statement.Slots;
