@@ -14,6 +14,7 @@ internal static class EbpfCommand
         root.Subcommands.Add(AsmCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());
+        root.Subcommands.Add(BtfCommand.Create());
         return root;
     }
 }
