@@ -34,7 +34,10 @@ namespace Ebpf.Asm;
 public static class Assembler
 {
     /// <summary>Assembles <paramref name="source"/>.</summary>
-    /// <exception cref="AssemblerException">The text is not valid; says where and what was expected.</exception>
+    /// <exception cref="AssemblerException">
+    /// The text is not valid; says where and what was expected. For any non-null string this is the only exception.
+    /// </exception>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
     public static Instruction[] Assemble(string source)
     {
         ArgumentNullException.ThrowIfNull(source);

@@ -240,6 +240,14 @@ public class AssemblerErrorTests
             valid++;
             string text = AsmFormatter.FormatProgram(program);
             Assert.Equal(bytes, InstructionStream.Encode(Assembler.Assemble(text)));
+
+            // With a label table of any quality (names reused, not label names, inside a lddw, past the end),
+            // jumps use only the labels the text defines, so it still reassembles.
+            var symbols = new DisassemblySymbols();
+            string[] names = ["a", "b", "exit", "r1", "9x", "", "x y", "L.1"];
+            for (int k = random.Next(4); k >= 0; k--) symbols.Labels[random.Next(-1, program.Length + 2)] = names[random.Next(names.Length)];
+            string labelled = AsmFormatter.FormatProgram(program, symbols);
+            Assert.Equal(bytes, InstructionStream.Encode(Assembler.Assemble(labelled)));
         }
         Assert.True(valid > 500, $"only {valid} valid programs generated");
     }
