@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ebpf.Testing;
 
@@ -47,23 +46,5 @@ public class BtfDumpCommandTests
         Assert.Contains(message, stderr);
     }
 
-    private static string Bpftool(params string[] args)
-    {
-        var psi = new ProcessStartInfo("bpftool") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        Process p;
-        try { p = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Skip($"bpftool is not installed ({e.Message}); ./build.sh setup installs it");
-            throw;
-        }
-        using (p)
-        {
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            Assert.Equal(0, p.ExitCode);
-            return output;
-        }
-    }
+    private static string Bpftool(params string[] args) => ExternalTool.Run("bpftool", args);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Ebpf.Testing;
 
@@ -51,27 +50,7 @@ public partial class DisasmVsLlvmObjdumpTests
             .Select(m => (m.Groups[1].Value, Label().Replace(Space().Replace(m.Groups[2].Value.Trim(), " "), "")))
             .ToList();
 
-    private static string RunLlvmObjdump(string obj)
-    {
-        var psi = new ProcessStartInfo("llvm-objdump") { RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-d");
-        psi.ArgumentList.Add("--no-show-raw-insn");
-        psi.ArgumentList.Add(obj);
-        Process p;
-        try { p = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Skip($"llvm-objdump is not installed ({e.Message}); ./build.sh setup installs llvm");
-            throw;
-        }
-        using (p)
-        {
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            Assert.Equal(0, p.ExitCode);
-            return output;
-        }
-    }
+    private static string RunLlvmObjdump(string obj) => ExternalTool.Run("llvm-objdump", "-d", "--no-show-raw-insn", obj);
 
     [GeneratedRegex(@"^\s*(\d+):\s+(.*)$")]
     private static partial Regex InstructionLine();

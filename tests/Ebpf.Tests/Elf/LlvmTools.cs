@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Ebpf.Testing;
 
 namespace Ebpf.Tests.Elf;
@@ -20,32 +19,5 @@ internal static class LlvmTools
     }
 
     /// <summary>Runs <paramref name="tool"/>; skips the test when it is not installed, fails when it fails.</summary>
-    public static string Run(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in arguments) start.ArgumentList.Add(a);
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {tool}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Skip($"{tool} is not installed ({e.Message}); ./build.sh setup installs llvm");
-            throw;
-        }
-        using (process)
-        {
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed ({process.ExitCode}): {stderr.Result}");
-            return stdout;
-        }
-    }
+    public static string Run(string tool, params string[] arguments) => ExternalTool.Run(tool, arguments);
 }

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Ebpf.Testing;
+
+/// <summary>
+/// Runs the tools tests use as oracles (bpftool, llvm-objdump, llvm-readelf, llvm-mc, clang, ip). A tool that is
+/// not installed skips the test with the reason; a tool that fails fails it.
+/// </summary>
+public static class ExternalTool
+{
+    /// <summary>Runs <paramref name="tool"/> with <paramref name="arguments"/> and returns its standard output.</summary>
+    public static string Run(string tool, params string[] arguments)
+    {
+        var (exitCode, stdout, stderr) = TryRun(tool, arguments);
+        Assert.True(exitCode == 0, $"{tool} {string.Join(' ', arguments)} failed ({exitCode}): {stderr}");
+        return stdout;
+    }
+
+    /// <summary>Runs <paramref name="tool"/> and returns its exit code and output, whatever the exit code.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) TryRun(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in arguments) start.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {tool}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Assert.Skip($"{tool} is not installed ({e.Message}); ./build.sh setup installs it");
+            throw;
+        }
+        using (process)
+        {
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            string stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, stdout, stderr.Result);
+        }
+    }
+}
