@@ -13,20 +13,26 @@ public sealed partial class KernelMap
     /// <param name="values">Room for n values (n x <see cref="ValueBufferSize"/> bytes).</param>
     /// <param name="flags">Element flags.</param>
     /// <returns>The number of elements written; 0 once the walk is complete.</returns>
-    public int LookupBatch(MapBatchCursor cursor, Span<byte> keys, Span<byte> values, MapLookupFlags flags = MapLookupFlags.None) =>
+    public int LookupBatch(MapBatchCursor cursor, Span<byte> keys, Span<byte> values, MapLookupFlags flags) =>
         ReadBatch(BpfCommand.MapLookupBatch, cursor, keys, values, flags, "batch lookup in map");
 
-    /// <summary>Like <see cref="LookupBatch"/>, deleting what it returns.</summary>
+    /// <summary>Reads the next elements of a walk (raw bytes; see the overload with flags).</summary>
+    /// <returns>The number of elements written; 0 once the walk is complete.</returns>
+    public int LookupBatch(MapBatchCursor cursor, Span<byte> keys, Span<byte> values) =>
+        ReadBatch(BpfCommand.MapLookupBatch, cursor, keys, values, MapLookupFlags.None, "batch lookup in map");
+
+    /// <summary>Like <c>LookupBatch</c>, deleting what it returns.</summary>
+    /// <returns>The number of elements written (and deleted); 0 once the walk is complete.</returns>
     public int LookupAndDeleteBatch(MapBatchCursor cursor, Span<byte> keys, Span<byte> values, MapLookupFlags flags = MapLookupFlags.None) =>
         ReadBatch(BpfCommand.MapLookupAndDeleteBatch, cursor, keys, values, flags, "batch lookup and delete in map");
 
-    /// <summary>Typed <see cref="LookupBatch"/>: fills up to min(keys, values) elements.</summary>
+    /// <summary>Typed <c>LookupBatch</c>: fills up to min(keys, values) elements.</summary>
     public int LookupBatch<TKey, TValue>(MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values)
         where TKey : unmanaged where TValue : unmanaged
     {
         CheckTyped<TKey, TValue>();
         int n = Math.Min(keys.Length, values.Length);
-        return LookupBatch(cursor, MemoryMarshal.AsBytes(keys[..n]), MemoryMarshal.AsBytes(values[..n]));
+        return ReadBatch(BpfCommand.MapLookupBatch, cursor, MemoryMarshal.AsBytes(keys[..n]), MemoryMarshal.AsBytes(values[..n]), MapLookupFlags.None, "batch lookup in map");
     }
 
     /// <summary>Creates or replaces many elements; returns how many were written (all, unless an exception says otherwise).</summary>
