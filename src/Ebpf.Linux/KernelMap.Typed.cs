@@ -50,8 +50,10 @@ public sealed partial class KernelMap
     }
 
     /// <summary>The keys of the map, fetched one BPF_MAP_GET_NEXT_KEY at a time (no allocation per key).</summary>
+    /// <exception cref="InvalidOperationException">The map has no keys (queue, stack, bloom filter, ring buffers).</exception>
     public MapKeys<TKey> Keys<TKey>() where TKey : unmanaged
     {
+        if (KeySize == 0) throw new InvalidOperationException($"map {Describe()} ({Type}) has no keys to walk");
         CheckKeyType<TKey>();
         return new MapKeys<TKey>(this);
     }

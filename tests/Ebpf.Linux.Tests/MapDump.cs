@@ -22,8 +22,9 @@ internal static class MapDump
     }
 
     /// <summary>bpftool prints bytes as ["0x01", "0x00", ...].</summary>
-    internal static string Hex(JsonElement bytes) =>
-        string.Concat(bytes.EnumerateArray().Select(b => b.GetString()!.Replace("0x", "", StringComparison.Ordinal)));
+    internal static string Hex(JsonElement bytes) => bytes.ValueKind == JsonValueKind.Object
+        ? "error:" + bytes.GetProperty("error").GetString()           // bpftool could not read the value
+        : string.Concat(bytes.EnumerateArray().Select(b => b.GetString()!.Replace("0x", "", StringComparison.Ordinal)));
 
     internal static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 }

@@ -33,6 +33,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Unlink(string path);
 
+    [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags);
+
+    internal const int OpenReadOnly = 0, OpenDirectory = 0x10000, OpenCloexec = 0x80000;   // O_RDONLY, O_DIRECTORY, O_CLOEXEC
+
     internal const int ProtRead = 1, ProtWrite = 2, MapShared = 1;
     internal static readonly nint MapFailed = -1;
 

@@ -1,0 +1,34 @@
+using Ebpf.Asm;
+
+namespace Ebpf.Linux.Tests;
+
+/// <summary>Small programs built with Instruction factories.</summary>
+internal static class TestPrograms
+{
+    /// <summary>r0 = <paramref name="value"/>; exit.</summary>
+    internal static KernelProgram Return(ProgramType type, int value, string name = "t_ret") =>
+        ProgramLoader.Load(new ProgramLoadOptions
+        {
+            Type = type, Name = name, Instructions = new[] { Instruction.Mov(Register.R0, value), Instruction.Exit() },
+        });
+
+    /// <summary>Where cgroup v2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid systems); skips without it.</summary>
+    internal static string Cgroup2Root()
+    {
+        foreach (string line in File.ReadLines("/proc/mounts"))
+        {
+            string[] f = line.Split(' ');
+            if (f.Length > 2 && f[2] == "cgroup2") return f[1];
+        }
+        Assert.Skip("no cgroup v2 mount");
+        return "";
+    }
+
+    /// <summary>An open O_RDONLY | O_DIRECTORY fd of <paramref name="path"/> (a cgroup directory), closed on dispose.</summary>
+    internal static SafeBpfHandle OpenDirectory(string path)
+    {
+        int fd = Interop.Libc.Open(path, Interop.Libc.OpenReadOnly | Interop.Libc.OpenDirectory | Interop.Libc.OpenCloexec);
+        if (fd < 0) throw new IOException($"open {path}: {Interop.Libc.LastErrno.Describe()}");
+        return SafeBpfHandle.FromKernel(fd);
+    }
+}
