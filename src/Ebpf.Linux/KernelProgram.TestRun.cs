@@ -11,6 +11,14 @@ public sealed partial class KernelProgram
     {
         ArgumentNullException.ThrowIfNull(options);
         byte[] dataOut = new byte[options.DataOutSize ?? (options.Data.IsEmpty ? 0 : options.Data.Length + 4096)];
+        if (Type == ProgramType.Syscall)
+        {
+            // Syscall programs refuse ctx_out and repeat: the kernel writes the context back into ctx_in instead,
+            // so ctx_in is a private copy here.
+            byte[] context = options.Context.ToArray();
+            var run = Run(options with { Repeat = 0 }, options.Data.Span, dataOut, context, default);
+            return new TestRunResult { ReturnValue = run.Retval, Duration = TimeSpan.Zero, Data = [], Context = context };
+        }
         byte[] ctxOut = new byte[options.ContextOutSize ?? options.Context.Length];
         var attr = Run(options, options.Data.Span, dataOut, options.Context.Span, ctxOut);
         return new TestRunResult
@@ -38,15 +46,15 @@ public sealed partial class KernelProgram
 
     private unsafe TestRunAttr Run(TestRunOptions o, ReadOnlySpan<byte> data, Span<byte> dataOut, ReadOnlySpan<byte> ctx, Span<byte> ctxOut)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(o.Repeat, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(o.Repeat);
         fixed (byte* di = data, dout = dataOut, ci = ctx, cout = ctxOut)
         {
             var attr = new TestRunAttr
             {
                 DataIn = data.IsEmpty ? 0 : Bpf.Ptr(di),
                 DataSizeIn = (uint)data.Length,
-                DataOut = dataOut.IsEmpty ? 0 : Bpf.Ptr(dout),
-                DataSizeOut = (uint)dataOut.Length,
+                DataOut = dataOut.IsEmpty || data.IsEmpty ? 0 : Bpf.Ptr(dout),
+                DataSizeOut = data.IsEmpty ? 0 : (uint)dataOut.Length,
                 CtxIn = ctx.IsEmpty ? 0 : Bpf.Ptr(ci),
                 CtxSizeIn = (uint)ctx.Length,
                 CtxOut = ctxOut.IsEmpty ? 0 : Bpf.Ptr(cout),

@@ -15,7 +15,7 @@ public sealed record TestRunOptions
     /// <summary>Room for the context after the run; default: the input context's size.</summary>
     public int? ContextOutSize { get; init; }
 
-    /// <summary>How many times to run (the reported duration is the mean); at least 1.</summary>
+    /// <summary>How many times to run (the reported duration is the mean); 0 counts as 1. Syscall programs run once.</summary>
     public int Repeat { get; init; } = 1;
 
     /// <summary>BPF_F_TEST_* flags (1: run on <see cref="Cpu"/>, 2: XDP live frames, 4: skb checksum complete).</summary>
