@@ -12,6 +12,21 @@ internal static class TestPrograms
             Type = type, Name = name, Instructions = new[] { Instruction.Mov(Register.R0, value), Instruction.Exit() },
         });
 
+    /// <summary>
+    /// A raw tracepoint link (BPF_RAW_TRACEPOINT_OPEN): the one link kind a test can make without touching an
+    /// interface or a cgroup. The program returns 0 and does nothing.
+    /// </summary>
+    internal static unsafe SafeBpfHandle RawTracepointLink(KernelProgram program, string tracepoint)
+    {
+        byte[] name = System.Text.Encoding.ASCII.GetBytes(tracepoint + "\0");
+        fixed (byte* p = name)
+        {
+            var attr = new Interop.RawTracepointOpenAttr { Name = Interop.Bpf.Ptr(p) };
+            using var lease = program.Handle.Lease(out attr.ProgFd);
+            return BpfErrors.CheckFd(Interop.Bpf.Invoke(Interop.BpfCommand.RawTracepointOpen, ref attr), "open raw tracepoint", tracepoint);
+        }
+    }
+
     /// <summary>Where cgroup v2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid systems); skips without it.</summary>
     internal static string Cgroup2Root()
     {
