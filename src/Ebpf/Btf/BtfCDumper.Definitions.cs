@@ -252,9 +252,24 @@ internal sealed partial class BtfCDumper
         }
         _out.Append('\n');
         Indent(level);
-        // No __attribute__((mode(byte/word))) for 1- and 8-byte enums: GitHub libbpf 1.1 adds it, but the libbpf
-        // of bpftool 7.1 (Linux 6.1 stable) does not, and that output is the reference.
         _out.Append('}');
+        // bpftool 7.1 (the libbpf of Linux 6.1) writes no size attribute; later libbpf does (see the option).
+        if (_enumModeAttributes) EmitEnumSizeAttribute(e);
+    }
+
+    // C gives an enum the size of int unless a value needs 64 bits; mode() forces the BTF size otherwise.
+    private void EmitEnumSizeAttribute(BtfEnum e)
+    {
+        if (e.Size == 1)
+        {
+            _out.Append(" __attribute__((mode(byte)))");
+        }
+        else if (e.Size == 8 && _pointerSize == 8)
+        {
+            // A 32-bit enum of 8 bytes always needs it; an enum64 only if no value has upper bits set.
+            bool needsWordMode = !e.Is64 || e.Values.All(v => (ulong)v.Value >> 32 == 0);
+            if (needsWordMode) _out.Append(" __attribute__((mode(word)))");
+        }
     }
 
     private void EmitTypedefDefinition(uint id, BtfTypedef t, int level)

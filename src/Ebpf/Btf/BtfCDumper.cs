@@ -24,11 +24,13 @@ internal sealed partial class BtfCDumper
     private readonly Dictionary<string, int> _identNames = new(StringComparer.Ordinal); // typedefs and enumerators
     private readonly List<uint> _emitQueue = new(64);
     private readonly int _pointerSize;
+    private readonly bool _enumModeAttributes;
     private readonly StringBuilder _out;
 
-    public BtfCDumper(BtfSpec spec, StringBuilder output)
+    public BtfCDumper(BtfSpec spec, StringBuilder output, bool enumModeAttributes)
     {
         _out = output;
+        _enumModeAttributes = enumModeAttributes;
         int count = spec.TypeCount;
         _types = new BtfType[count];
         for (uint id = 0; id < (uint)count; id++) _types[id] = spec[id];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Ebpf.Btf;
@@ -54,7 +53,7 @@ public static class BtfCFormatter
             .Append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n")
             .Append("#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n")
             .Append("#endif\n\n");
-        var dumper = new BtfCDumper(spec, text);
+        var dumper = new BtfCDumper(spec, text, options.EnumModeAttributes);
         // bpftool starts at 1 even for split BTF, so a module's header also carries the base types it uses.
         for (uint id = 1; id < (uint)spec.TypeCount; id++)
         {
@@ -66,6 +65,4 @@ public static class BtfCFormatter
             .Append("#endif\n\n")
             .Append("#endif /* ").Append(guard).Append(" */\n");
     }
-
-    internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
