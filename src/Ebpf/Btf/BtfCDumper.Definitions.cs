@@ -67,6 +67,10 @@ internal sealed partial class BtfCDumper
     /// bitfields (<c>int: 32;</c>) where the compiler's natural alignment would not put the next member at
     /// <paramref name="to"/> by itself.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="nextAlign"/> is 0 for a member whose type has no alignment (void, function, forward
+    /// declaration: invalid C, where libbpf divides by zero); it is treated as 1.
+    /// </remarks>
     private void EmitBitPadding(long from, long to, int nextAlign, bool inBitfield, int level)
     {
         if (from >= to) return;
@@ -90,7 +94,7 @@ internal sealed partial class BtfCDumper
             // rest after the boundary is no bigger than the part before it (the compiler would squeeze a
             // "<type>: N" into the hole and ignore it).
             if (inBitfield
-                || (aligned == to && RoundUp(from, nextAlign * 8) != aligned)
+                || (aligned == to && RoundUp(from, Math.Max(nextAlign, 1) * 8) != aligned)
                 || (aligned != to && to - aligned <= aligned - from))
             {
                 EmitPadField(level, PadNames[pad], inBitfield ? aligned - from : 0);
@@ -140,8 +144,10 @@ internal sealed partial class BtfCDumper
     private bool IsPacked(BtfComposite c)
     {
         int maxAlign = 1;
-        foreach (BtfMember m in c.Members)
+        IReadOnlyList<BtfMember> members = c.Members;
+        for (int i = 0; i < members.Count; i++)
         {
+            BtfMember m = members[i];
             int align = AlignOf(m.Type);
             if (align != 0 && m.BitfieldSize == 0 && m.BitOffset % (8u * (uint)align) != 0) return true;
             maxAlign = Math.Max(align, maxAlign);
@@ -173,8 +179,10 @@ internal sealed partial class BtfCDumper
             case BtfComposite c:
             {
                 int maxAlign = 1;
-                foreach (BtfMember m in c.Members)
+                IReadOnlyList<BtfMember> members = c.Members;
+                for (int i = 0; i < members.Count; i++)
                 {
+                    BtfMember m = members[i];
                     int align = AlignOf(m.Type);
                     if (align <= 0) return align;
                     maxAlign = Math.Max(maxAlign, align);
@@ -226,8 +234,9 @@ internal sealed partial class BtfCDumper
         if (values.Count == 0) return;
 
         _out.Append(" {");
-        foreach (BtfEnumValue v in values)
+        for (int i = 0; i < values.Count; i++)
         {
+            BtfEnumValue v = values[i];
             _out.Append('\n');
             Indent(level + 1);
             // Enumerators share the ordinary identifier namespace with typedefs; counted on every definition.

@@ -50,7 +50,8 @@ internal sealed partial class BtfCDumper
                 // Embedded, or anonymous (defined inline even behind a pointer): part of a strong link.
                 if (throughPointer && !c.IsAnonymous) return false;
                 state.Order = OrderState.Ordering;
-                foreach (BtfMember m in c.Members) OrderType(m.Type, throughPointer: false);
+                IReadOnlyList<BtfMember> members = c.Members;
+                for (int i = 0; i < members.Count; i++) OrderType(members[i].Type, throughPointer: false);
                 if (!c.IsAnonymous) _emitQueue.Add(id);
                 _state[id].Order = OrderState.Ordered;
                 return true;
@@ -78,9 +79,10 @@ internal sealed partial class BtfCDumper
             case BtfFuncProto p:
             {
                 bool strong = OrderType(p.ReturnType, throughPointer);
-                foreach (BtfParameter param in p.Parameters)
+                IReadOnlyList<BtfParameter> parameters = p.Parameters;
+                for (int i = 0; i < parameters.Count; i++)
                 {
-                    if (OrderType(param.Type, throughPointer)) strong = true;
+                    if (OrderType(parameters[i].Type, throughPointer)) strong = true;
                 }
                 return strong;
             }

@@ -78,15 +78,15 @@ internal sealed partial class BtfCDumper
                     _state[a.ElementType].Referenced = true;
                     break;
                 case BtfComposite c:
-                    foreach (BtfMember m in c.Members) _state[m.Type].Referenced = true;
+                    for (int j = 0; j < c.Members.Count; j++) _state[c.Members[j].Type].Referenced = true;
                     break;
                 case BtfFuncProto p:
                     // libbpf marks parameters only, not the return type: an anonymous enum returned by a
                     // function prototype is treated as top-level, and we must agree to match its output.
-                    foreach (BtfParameter param in p.Parameters) _state[param.Type].Referenced = true;
+                    for (int j = 0; j < p.Parameters.Count; j++) _state[p.Parameters[j].Type].Referenced = true;
                     break;
                 case BtfDataSec d:
-                    foreach (BtfVarSecInfo v in d.Variables) _state[v.Type].Referenced = true;
+                    for (int j = 0; j < d.Variables.Count; j++) _state[d.Variables[j].Type].Referenced = true;
                     break;
             }
         }
@@ -188,7 +188,8 @@ internal sealed partial class BtfCDumper
                 break;
             case BtfFuncProto p:
                 EmitType(p.ReturnType, containerId);
-                foreach (BtfParameter param in p.Parameters) EmitType(param.Type, containerId);
+                IReadOnlyList<BtfParameter> parameters = p.Parameters;
+                for (int i = 0; i < parameters.Count; i++) EmitType(parameters[i].Type, containerId);
                 break;
         }
     }
@@ -201,7 +202,8 @@ internal sealed partial class BtfCDumper
             // All members are spelled out here, so whatever they name must be declared first. An anonymous
             // composite is defined inline, so it keeps the enclosing container.
             uint inner = c.IsAnonymous ? containerId : id;
-            foreach (BtfMember m in c.Members) EmitType(m.Type, inner);
+            IReadOnlyList<BtfMember> members = c.Members;
+            for (int i = 0; i < members.Count; i++) EmitType(members[i].Type, inner);
         }
         else if (!_state[id].ForwardEmitted && id != containerId)
         {
@@ -256,7 +258,8 @@ internal sealed partial class BtfCDumper
         if (state.NameResolved) return _resolvedNames[id] ?? type.Name;
         state.NameResolved = true;
         // Forward declarations and empty enums name a type defined elsewhere: they never count as duplicates.
-        if (type is BtfForward || type is BtfEnum { Values.Count: 0 }) return type.Name;
+        // (libbpf tests for BTF_KIND_ENUM only: an empty ENUM64 does count.)
+        if (type is BtfForward || type is BtfEnum { Is64: false, Values.Count: 0 }) return type.Name;
         int count = CountOccurrence(names, type.Name);
         if (count > 1) _resolvedNames[id] = type.Name + "___" + count.ToString(CultureInfo.InvariantCulture);
         return _resolvedNames[id] ?? type.Name;

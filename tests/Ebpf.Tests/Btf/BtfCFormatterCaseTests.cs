@@ -33,6 +33,19 @@ public class BtfCFormatterCaseTests
     }
 
     [Fact]
+    public void TypedefUsedThroughPointerInsideItsStruct_IsWrittenEarly()
+    {
+        BtfType[] types =
+        [
+            Int,                                                                   // 1
+            new BtfTypedef("node_t", 3),                                           // 2
+            new BtfStruct("node", 16, [new("next", 4, 0, 0), new("v", 1, 64, 0)]), // 3
+            new BtfPointer(2),                                                     // 4
+        ];
+        Check(types, "struct node;\n\ntypedef struct node node_t;\n\nstruct node {\n\tnode_t *next;\n\tint v;\n};\n\n");
+    }
+
+    [Fact]
     public void FunctionPointerMembers_AndTypedefOfFunctionPointer()
     {
         BtfType[] types =
