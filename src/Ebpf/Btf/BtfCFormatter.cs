@@ -13,6 +13,9 @@ namespace Ebpf.Btf;
 /// names and typedef/enumerator identifiers get a <c>___N</c> suffix in order of first use, explicit padding
 /// bitfields keep layouts the compiler would not reproduce on its own, and structs whose layout is not natural
 /// get <c>__attribute__((packed))</c>. Functions, variables, data sections and declaration tags are not written.
+/// The reference is the libbpf inside bpftool 7.1 (Linux 6.1 stable): prototypes without parameters read
+/// <c>(void)</c>, and enums get no <c>mode(byte)</c>/<c>mode(word)</c> size attribute unless
+/// <see cref="BtfCFormatOptions.EnumModeAttributes"/> asks for it. Each call keeps its own state, so concurrent calls are safe.
 /// </remarks>
 public static class BtfCFormatter
 {
