@@ -19,6 +19,7 @@ internal static class BtfCommand
 
             Examples:
               ebpf btf dump file /sys/kernel/btf/vmlinux
+              ebpf btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
               ebpf btf dump file prog.o -j
               ebpf btf dump file /sys/kernel/btf/veth -B /sys/kernel/btf/vmlinux
             """) { args, baseBtf };
@@ -40,7 +41,11 @@ internal static class BtfCommand
             BtfSpec spec = Read(path, baseSpec);
             bool json = parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty);
             if (format == "c")
-                throw new CliError("format c: the C header writer is not in this build yet");
+            {
+                if (json) throw new CliError("format c has no JSON form; drop -j or use format raw");
+                BtfCFormatter.Write(spec, Console.Out);
+                return 0;
+            }
             if (json) JsonOutput.Write(Console.Out, parse.GetValue(GlobalOptions.Pretty), w => BtfJson.Write(w, spec));
             else BtfRawFormatter.Write(spec, Console.Out);
             return 0;

@@ -36,6 +36,19 @@ public class BtfDumpCommandTests
     }
 
     [Theory]
+    [MemberData(nameof(Sources))]
+    public void FormatC_EqualsBpftool(string path)
+    {
+        var (code, ours, stderr) = CliProcess.Run("", "btf", "dump", "file", path, "format", "c");
+        Assert.True(code == 0, stderr);
+        string theirs = Bpftool("btf", "dump", "file", path, "format", "c");
+        string[] expected = theirs.Split('\n'), actual = ours.Split('\n');
+        for (int i = 0; i < Math.Min(expected.Length, actual.Length); i++)
+            Assert.True(expected[i] == actual[i], $"{path} line {i + 1}: bpftool '{expected[i]}', ebpf '{actual[i]}'");
+        Assert.Equal(expected.Length, actual.Length);
+    }
+
+    [Theory]
     [InlineData("btf dump", "expected 'file PATH'")]
     [InlineData("btf dump file /nonexistent", "can't open '/nonexistent'")]
     [InlineData("btf dump file /sys/kernel/btf/vmlinux format xml", "unknown format 'xml'")]

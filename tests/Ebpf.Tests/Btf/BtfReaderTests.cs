@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Ebpf.Btf;
+using Ebpf.Testing;
 
 namespace Ebpf.Tests.Btf;
 
@@ -12,7 +12,7 @@ public class BtfReaderTests
     {
         if (!File.Exists(Vmlinux)) Assert.Skip($"{Vmlinux} is absent: the kernel was built without CONFIG_DEBUG_INFO_BTF");
         BtfSpec spec = BtfReader.Parse(File.ReadAllBytes(Vmlinux));
-        string expected = Tool.Run("bpftool", $"btf dump file {Vmlinux} format raw");
+        string expected = ExternalTool.Run("bpftool", "btf", "dump", "file", Vmlinux, "format", "raw");
         string actual = BtfRawFormatter.Format(spec);
         Assert.Equal(expected.Split('\n').Length, actual.Split('\n').Length);
         string[] e = expected.Split('\n'), a = actual.Split('\n');
@@ -76,19 +76,6 @@ public class BtfReaderTests
             catch (BtfFormatException) { failures++; }
         }
         Assert.True(failures > 0, "truncated BTF must be rejected at least sometimes");
-    }
-
-    private static class Tool
-    {
-        public static string Run(string file, string args)
-        {
-            var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, UseShellExecute = false };
-            using var p = Process.Start(psi)!;
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, $"{file} {args} exited with {p.ExitCode}");
-            return output;
-        }
     }
 }
 
