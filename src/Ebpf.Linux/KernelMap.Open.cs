@@ -4,7 +4,7 @@ public sealed partial class KernelMap
 {
     /// <summary>Opens the map with <paramref name="id"/>.</summary>
     /// <exception cref="BpfException">ENOENT: no such map.</exception>
-    public static KernelMap OpenById(uint id) => FromHandle(KernelObjects.OpenMapById(id));
+    public static KernelMap OpenById(uint id) => Adopt(KernelObjects.OpenMapById(id));
 
     /// <summary>Reads the map's info from the kernel.</summary>
     public MapInfo Info() => MapInfo.Get(Handle, Describe());
@@ -16,5 +16,12 @@ public sealed partial class KernelMap
     /// <summary>Opens the map pinned at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">Nothing is pinned there.</exception>
     /// <exception cref="BpfException">The pinned object is not a map, or another failure.</exception>
-    public static KernelMap OpenPinned(string path, PinAccess access = PinAccess.ReadWrite) => FromHandle(BpfFs.Open(path, access));
+    public static KernelMap OpenPinned(string path, PinAccess access = PinAccess.ReadWrite) => Adopt(BpfFs.Open(path, access));
+
+    /// <summary>FromHandle for a handle we opened: closed again when it is not a map.</summary>
+    private static KernelMap Adopt(SafeBpfHandle handle)
+    {
+        try { return FromHandle(handle); }
+        catch { handle.Dispose(); throw; }
+    }
 }

@@ -9,5 +9,12 @@ public sealed partial class KernelProgram
     /// <summary>Opens the program pinned at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">Nothing is pinned there.</exception>
     /// <exception cref="BpfException">The pinned object is not a program, or another failure.</exception>
-    public static KernelProgram OpenPinned(string path) => FromHandle(BpfFs.Open(path, PinAccess.ReadWrite));
+    public static KernelProgram OpenPinned(string path) => Adopt(BpfFs.Open(path, PinAccess.ReadWrite));
+
+    /// <summary>FromHandle for a handle we opened: closed again when it is not a program.</summary>
+    private static KernelProgram Adopt(SafeBpfHandle handle)
+    {
+        try { return FromHandle(handle); }
+        catch { handle.Dispose(); throw; }
+    }
 }

@@ -52,7 +52,7 @@ public sealed partial class KernelProgram : IDisposable
 
     /// <summary>Opens the loaded program with <paramref name="id"/>.</summary>
     /// <exception cref="BpfException">ENOENT: no such program.</exception>
-    public static KernelProgram OpenById(uint id) => FromHandle(KernelObjects.OpenProgramById(id));
+    public static KernelProgram OpenById(uint id) => Adopt(KernelObjects.OpenProgramById(id));
 
     /// <summary>Closes this process's fd of the program.</summary>
     public void Dispose() => Handle.Dispose();

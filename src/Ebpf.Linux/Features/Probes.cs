@@ -104,6 +104,9 @@ internal static unsafe class Probes
             {
                 ProgType = (uint)type, InsnCnt = (uint)insns.Length, Insns = Bpf.Ptr(pi), License = Bpf.Ptr(pl),
                 LogLevel = 1, LogSize = (uint)buffer.Length, LogBuf = Bpf.Ptr(pb), ExpectedAttachType = expected,
+                // Tracing-like types need an attach target before the verifier runs: type 1 of vmlinux is never a
+                // valid one, so a kernel that knows the type says so in the log.
+                AttachBtfId = verifierFirst ? 1u : 0,
                 ProgFlags = type == Ebpf.ProgramType.Syscall ? (uint)ProgramLoadFlags.Sleepable : 0,
             };
             int r = Bpf.Invoke(BpfCommand.ProgLoad, ref attr);
