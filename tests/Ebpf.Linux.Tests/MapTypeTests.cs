@@ -209,8 +209,8 @@ public sealed class MapTypeTests
     {
         using var btf = KernelBtf.Load(KernelBtf.IntOnly());
         using var map = KernelAssert.RunOrSkip(() => KernelMap.Create(LocalStorage(MapType.TaskStorage, btf, "t_task_storage")));
-        int pidfd = (int)Interop.Libc.Syscall(Interop.SysCallNumbers.PidfdOpen, Environment.ProcessId, 0, 0);
-        Assert.True(pidfd > 0, Interop.Libc.LastErrno.Describe());
+        int pidfd = (int)Ebpf.Linux.Interop.Libc.Syscall(Ebpf.Linux.Interop.SysCallNumbers.PidfdOpen, Environment.ProcessId, 0, 0);
+        Assert.True(pidfd > 0, Ebpf.Linux.Interop.Libc.LastErrno.Describe());
         using var pid = SafeBpfHandle.FromKernel(pidfd);
         map.Update(pidfd, 77);
         Assert.True(map.TryLookup(pidfd, out int v));

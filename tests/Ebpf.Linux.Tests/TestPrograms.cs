@@ -21,9 +21,9 @@ internal static class TestPrograms
         byte[] name = System.Text.Encoding.ASCII.GetBytes(tracepoint + "\0");
         fixed (byte* p = name)
         {
-            var attr = new Interop.RawTracepointOpenAttr { Name = Interop.Bpf.Ptr(p) };
+            var attr = new Ebpf.Linux.Interop.RawTracepointOpenAttr { Name = Ebpf.Linux.Interop.Bpf.Ptr(p) };
             using var lease = program.Handle.Lease(out attr.ProgFd);
-            return BpfErrors.CheckFd(Interop.Bpf.Invoke(Interop.BpfCommand.RawTracepointOpen, ref attr), "open raw tracepoint", tracepoint);
+            return BpfErrors.CheckFd(Ebpf.Linux.Interop.Bpf.Invoke(Ebpf.Linux.Interop.BpfCommand.RawTracepointOpen, ref attr), "open raw tracepoint", tracepoint);
         }
     }
 
@@ -42,8 +42,8 @@ internal static class TestPrograms
     /// <summary>An open O_RDONLY | O_DIRECTORY fd of <paramref name="path"/> (a cgroup directory), closed on dispose.</summary>
     internal static SafeBpfHandle OpenDirectory(string path)
     {
-        int fd = Interop.Libc.Open(path, Interop.Libc.OpenReadOnly | Interop.Libc.OpenDirectory | Interop.Libc.OpenCloexec);
-        if (fd < 0) throw new IOException($"open {path}: {Interop.Libc.LastErrno.Describe()}");
+        int fd = Ebpf.Linux.Interop.Libc.Open(path, Ebpf.Linux.Interop.Libc.OpenReadOnly | Ebpf.Linux.Interop.Libc.OpenDirectory | Ebpf.Linux.Interop.Libc.OpenCloexec);
+        if (fd < 0) throw new IOException($"open {path}: {Ebpf.Linux.Interop.Libc.LastErrno.Describe()}");
         return SafeBpfHandle.FromKernel(fd);
     }
 }
