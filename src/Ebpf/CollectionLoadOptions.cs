@@ -24,6 +24,9 @@ public sealed record CollectionLoadOptions
     /// </summary>
     public IReadOnlyDictionary<string, string>? KernelConfig { get; init; }
 
+    /// <summary>Which libbpf rule sets BPF_F_MMAPABLE on global data maps (default: current libbpf's).</summary>
+    public GlobalDataMmap GlobalDataMmap { get; init; } = GlobalDataMmap.WhenExposed;
+
     /// <summary>The value of the <c>LINUX_KERNEL_VERSION</c> extern (<c>KERNEL_VERSION(a,b,c)</c>), 0 when unknown.</summary>
     public uint KernelVersion { get; init; }
 }

@@ -50,6 +50,12 @@ public sealed record ProgramSpec
     /// <summary>The map references the loader patches with file descriptors, by instruction.</summary>
     public ImmutableArray<MapReference> MapReferences { get; init; } = [];
 
+    /// <summary>
+    /// Maps libbpf binds to the program after loading (BPF_PROG_BIND_MAP) although no instruction uses them: every
+    /// <c>.rodata*</c> map, so read-only metadata lives as long as the program.
+    /// </summary>
+    public ImmutableArray<string> BoundMaps { get; init; } = [];
+
     /// <summary>Function info for the final instructions (empty without <c>.BTF.ext</c>).</summary>
     public ImmutableArray<ProgramFuncInfo> FuncInfo { get; init; } = [];
 

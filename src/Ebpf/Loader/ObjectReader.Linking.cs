@@ -238,6 +238,7 @@ internal sealed partial class ObjectReader
             KernelVersion = _kernelVersion,
             Instructions = [.. main.Code],
             MapReferences = [.. main.MapReferences],
+            BoundMaps = [.. _maps.Where(m => m.Spec.Kind == MapKind.ReadOnlyData).Select(m => m.Spec.Name)],
             FuncInfo = main.FuncInfoFailed || main.FuncInfo is null ? [] : [.. main.FuncInfo],
             LineInfo = main.LineInfoFailed || main.LineInfo is null ? [] : [.. main.LineInfo],
             BtfFuncId = funcId,

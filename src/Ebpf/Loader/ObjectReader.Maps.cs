@@ -27,17 +27,18 @@ internal sealed partial class ObjectReader
             if (_btf[id] is BtfDataSec d && d.Name == MapsSection) { datasec = d; break; }
         if (datasec is null) throw new ObjectFormatException("BTF has no DATASEC '.maps'", MapsSection);
 
-        for (int i = 0; i < datasec.Variables.Count; i++)
+        SectionVariable[] variables = FixedVariables(datasec);
+        for (int i = 0; i < variables.Length; i++)
         {
-            BtfVarSecInfo vi = datasec.Variables[i];
+            SectionVariable vi = variables[i];
             BtfType? type = TypeOrNull(vi.Type);
             string name = type?.Name ?? "";
             if (name.Length == 0) throw new ObjectFormatException($"map #{i} has no name", MapsSection, vi.Offset);
             if ((ulong)vi.Offset + vi.Size > section.Size)
                 throw new ObjectFormatException($"map '{name}' at {vi.Offset} of {vi.Size} bytes lies outside the {section.Size}-byte section", MapsSection, vi.Offset);
             if (type is not BtfVar variable) throw new ObjectFormatException($"map '{name}' is a {type!.Kind}, not a VAR", MapsSection, vi.Offset);
-            if (variable.Linkage != BtfLinkage.Global)
-                throw new ObjectFormatException($"map '{name}' has {variable.Linkage} linkage; maps must be global", MapsSection, vi.Offset);
+            if (vi.Linkage != BtfLinkage.Global)
+                throw new ObjectFormatException($"map '{name}' has {vi.Linkage} linkage (hidden counts as static); maps must be global", MapsSection, vi.Offset);
             if (Skip(variable.Type) is not BtfStruct def)
                 throw new ObjectFormatException($"map '{name}' is not defined by a struct", MapsSection, vi.Offset);
             if (def.Size > vi.Size) throw new ObjectFormatException($"map '{name}': definition of {def.Size} bytes is larger than its {vi.Size}-byte variable", MapsSection, vi.Offset);
@@ -209,7 +210,8 @@ internal sealed partial class ObjectReader
         uint valueType = 0;
         if (_btf is not null && _btf.FindByName(realName) is { Count: > 0 } ids) valueType = ids[0];
         uint flags = kind is MapKind.ReadOnlyData or MapKind.KernelConfig ? ReadOnlyProgFlag : 0;
-        if (IsMmapable(valueType)) flags |= MmapableFlag;
+        bool mmapable = _options.GlobalDataMmap == GlobalDataMmap.Always || IsMmapable(valueType);
+        if (mmapable) flags |= MmapableFlag;
         var spec = new MapSpec
         {
             Name = InternalMapName(_objectName, realName), Type = MapType.Array, KeySize = 4, ValueSize = (uint)value.Length,
@@ -223,8 +225,8 @@ internal sealed partial class ObjectReader
     private bool IsMmapable(uint datasecId)
     {
         if (datasecId == 0 || TypeOrNull(datasecId) is not BtfDataSec datasec) return false;
-        foreach (BtfVarSecInfo vi in datasec.Variables)
-            if (TypeOrNull(vi.Type) is BtfVar v && v.Linkage != BtfLinkage.Static) return true;
+        foreach (SectionVariable vi in FixedVariables(datasec))
+            if (TypeOrNull(vi.Type) is BtfVar && vi.Linkage != BtfLinkage.Static) return true;
         return false;
     }
 
