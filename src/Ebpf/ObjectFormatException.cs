@@ -20,6 +20,17 @@ public class ObjectFormatException : FormatException
         Reason = message;
     }
 
+    /// <summary>Creates the exception with the exception that caused it.</summary>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="inner">The cause.</param>
+    /// <param name="section">The section the problem is in, if any.</param>
+    public ObjectFormatException(string message, Exception? inner, string? section = null)
+        : base(Compose(message, section, null, null), inner)
+    {
+        Section = section;
+        Reason = message;
+    }
+
     /// <summary>The section the problem is in, or null when it is in a file header.</summary>
     public string? Section { get; }
 
