@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# The kernel matrix: runs the project's test executables on Debian's 5.10, 6.1 and 6.12 cloud kernels under QEMU
+# (TCG: KVM is not usable on the CI machines) and on the host, and prints one line per kernel:
+#
+#   host 6.18.44-fc-v782: 897 passed, 0 failed, 0 skipped
+#   kernel 5.10.0-32-cloud-amd64: 897 passed, 0 failed, 0 skipped (boot 4s, tests 190s, wall 205s)
+#   ...
+#
+#   tools/matrix/run.sh [KERNEL...]     KERNEL: bullseye|bookworm|trixie or 5.10|6.1|6.12 (default: all three)
+#
+# Environment:
+#   MATRIX_TESTS        test projects under tests/ to publish and run (default: Ebpf.Linux.Tests)
+#   MATRIX_TEST_ARGS    extra xunit v3 arguments of every test executable, shell-quoted, e.g.
+#                       MATRIX_TEST_ARGS='-trait "Category=Kernel"' or '-class "Ebpf.Linux.Tests.MapTests"'
+#   MATRIX_TIMEOUT      wall-clock seconds per kernel, boot to power-off (default 360); the guest gives its tests
+#                       this minus 45 s, so a hanging test still leaves the others' results
+#   MATRIX_HOST         1 (default) = also run the published executables on the host (the reference line)
+#   MATRIX_SMOKE        1 (default) = bpftool feature probe + kprobe check in each guest (~5 s)
+#   MATRIX_SMP, MATRIX_MEM   guest CPUs and MiB (default 2 and 3072)
+#   MATRIX_PUBLISH      0 = reuse the executables already in artifacts/matrix/publish/
+#   MATRIX_VERBOSE      1 = stream each guest's console while it runs
+#   MATRIX_GUEST_SHELL  1 = interactive: the console is this terminal and the guest leaves a shell after the tests
+#                       (one kernel at a time, no timeout)
+#   MATRIX_CACHE        kernel cache (default /var/cache/ebpf-net-matrix), see fetch-kernels.sh
+#
+# Output in artifacts/matrix/: publish/NAME/ (the executables), host/ and KVER/ per kernel holding the xunit XML
+# (NAME.xml), the test logs (NAME.log), console.log, smoke.txt, feature-probe.txt, status and qemu.cmd (the exact
+# command, to boot the guest by hand); summary.txt holds the printed lines.
+# Exit code: 0 when every kernel booted, ran every executable and no test failed; 1 otherwise.
+set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+cd "$REPO"
+
+OUT="$REPO/artifacts/matrix"
+TESTS=(${MATRIX_TESTS:-Ebpf.Linux.Tests})
+TIMEOUT="${MATRIX_TIMEOUT:-360}"
+SMP="${MATRIX_SMP:-2}"
+MEM="${MATRIX_MEM:-3072}"
+export MATRIX_CACHE="${MATRIX_CACHE:-/var/cache/ebpf-net-matrix}"
+export MATRIX_TEST_ARGS="${MATRIX_TEST_ARGS:-}" MATRIX_SMOKE="${MATRIX_SMOKE:-1}"
+export MATRIX_GUEST_SHELL="${MATRIX_GUEST_SHELL:-0}"
+export MATRIX_GUEST_BUDGET=$((TIMEOUT > 90 ? TIMEOUT - 45 : 45))
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { echo "matrix: $*" >&2; exit 1; }
+
+# --- cleanup: no QEMU and no temporary directory outlives the script ---------------------------------------------
+QEMU_PID=""
+TMP="$(mktemp -d /tmp/ebpf-net-matrix.XXXXXX)"
+cleanup() {
+    if [[ -n "$QEMU_PID" ]] && kill -0 "$QEMU_PID" 2>/dev/null; then
+        kill "$QEMU_PID" 2>/dev/null || true
+        sleep 1
+        kill -9 "$QEMU_PID" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- kernels: names -> suites ---------------------------------------------------------------------------------
+SUITES=()
+for k in "${@:-bullseye bookworm trixie}"; do
+    for k1 in $k; do
+        case "$k1" in
+            5.10|bullseye) SUITES+=(bullseye) ;;
+            6.1|bookworm) SUITES+=(bookworm) ;;
+            6.12|trixie) SUITES+=(trixie) ;;
+            *) die "unknown kernel $k1 (bullseye|bookworm|trixie or 5.10|6.1|6.12)" ;;
+        esac
+    done
+done
+
+# --- set-up: QEMU, busybox-static, cpio from the machine's apt, only when missing -----------------------------
+setup() {
+    local -a need=()
+    command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+    { command -v busybox >/dev/null && file -L "$(command -v busybox)" 2>/dev/null | grep -q static; } \
+        || [[ -x /bin/busybox && ! -x /usr/bin/file ]] || need+=(busybox-static)
+    command -v cpio >/dev/null || need+=(cpio)
+    command -v xz >/dev/null || need+=(xz-utils)
+    command -v dpkg-deb >/dev/null || need+=(dpkg)
+    if ((${#need[@]})); then
+        [[ $EUID -eq 0 ]] || die "missing packages ${need[*]}: run as root (or install them) first"
+        log "installing ${need[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+            || { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
+    fi
+    command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is required"
+}
+
+# --- publish: each test project as a self-contained single-file executable ------------------------------------
+# xunit v3 needs its test assembly as a file on disk (Assembly.Location; an in-bundle assembly has none, and the
+# runner stops with "assembly not found:"), so the bundle is published with IncludeAllContentForSelfExtract: it
+# unpacks itself into DOTNET_BUNDLE_EXTRACT_BASE_DIR on first start (a tmpfs in the guest).
+publish() {
+    local name
+    for name in "${TESTS[@]}"; do
+        [[ -d "tests/$name" ]] || die "no test project tests/$name"
+        if [[ "${MATRIX_PUBLISH:-1}" == 0 && -x "$OUT/publish/$name/$name" ]]; then continue; fi
+        log "publishing $name (linux-x64, self-contained, single file)"
+        rm -rf "$OUT/publish/$name"
+        dotnet publish "tests/$name" -r linux-x64 --self-contained -p:PublishSingleFile=true \
+            -p:IncludeAllContentForSelfExtract=true -c Release -o "$OUT/publish/$name" -nologo -clp:ErrorsOnly -v:quiet
+    done
+}
+
+# --- counting: the xunit v3 XML's <assembly total= passed= failed= skipped= not-run= errors=> -----------------
+# Prints "passed failed skipped" summed over the given files.
+count_xml() {
+    local p=0 f=0 s=0 file attrs
+    for file in "$@"; do
+        [[ -f "$file" ]] || continue
+        while read -r attrs; do
+            a() { grep -oE " $1=\"[0-9]+\"" <<<"$attrs" | grep -oE '[0-9]+' || echo 0; }
+            p=$((p + $(a passed))); f=$((f + $(a failed) + $(a errors))); s=$((s + $(a skipped)))
+        done < <(grep -oE '<assembly [^>]*>' "$file")
+    done
+    echo "$p $f $s"
+}
+
+SUMMARY=()
+RC=0
+report() {   # label dir problem...
+    local label="$1" dir="$2"; shift 2
+    local -a xmls=() problems=("$@")
+    local name
+    for name in "${TESTS[@]}"; do
+        if [[ -f "$dir/$name.xml" ]]; then xmls+=("$dir/$name.xml")
+        else problems+=("$name: no results"); fi
+    done
+    read -r p f s < <(count_xml "${xmls[@]}")
+    local line="$label: $p passed, $f failed, $s skipped"
+    [[ -n "${EXTRA:-}" ]] && line+=" ($EXTRA)"
+    ((${#problems[@]})) && line+=" -- ${problems[*]}"
+    ((f == 0 && ${#problems[@]} == 0)) || RC=1
+    SUMMARY+=("$line")
+    echo "$line"
+}
+
+run_host() {
+    local dir="$OUT/host" name code
+    rm -rf "$dir"; mkdir -p "$dir"
+    local -a args=() problems=()
+    eval "args=($MATRIX_TEST_ARGS)"
+    for name in "${TESTS[@]}"; do
+        log "host: $name"
+        code=0
+        DOTNET_BUNDLE_EXTRACT_BASE_DIR="$TMP/bundle" "$OUT/publish/$name/$name" -noColor -xml "$dir/$name.xml" "${args[@]}" \
+            >"$dir/$name.log" 2>&1 || code=$?
+        grep -E '^\s+\S+\s+Total:' "$dir/$name.log" >&2 || true
+        ((code == 0)) || problems+=("$name exited $code")
+    done
+    EXTRA="" report "host $(uname -r)" "$dir" "${problems[@]}"
+}
+
+# Boots one kernel; its results land in $OUT/KVER/.
+run_kernel() {
+    local suite="$1"
+    local KVER VMLINUZ MODDIR
+    # shellcheck source=/dev/null
+    source "$MATRIX_CACHE/kernels/$suite/kernel.env"
+    local dir="$OUT/$KVER"
+    rm -rf "$dir"; mkdir -p "$dir"
+    local initrd="$TMP/$suite.cpio"
+    local -a exes=()
+    local name
+    for name in "${TESTS[@]}"; do exes+=("$OUT/publish/$name/$name"); done
+    log "kernel $KVER ($suite): building the initramfs"
+    "$HERE/build-initramfs.sh" "$MATRIX_CACHE/kernels/$suite/kernel.env" "$initrd" "${exes[@]}"
+
+    local -a qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$SMP" -m "$MEM" -nographic -no-reboot -nic none
+        -kernel "$VMLINUZ" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet"
+        -device virtio-serial -chardev "file,id=res,path=$dir/results.tar"
+        -device virtserialport,chardev=res,name=results)
+    printf '%q ' "${qemu[@]}" >"$dir/qemu.cmd"; echo >>"$dir/qemu.cmd"
+
+    if [[ "$MATRIX_GUEST_SHELL" == 1 ]]; then
+        log "kernel $KVER: interactive (Ctrl-A X quits QEMU)"
+        "${qemu[@]}" || true
+        return 0
+    fi
+
+    log "kernel $KVER: booting (at most ${TIMEOUT}s)"
+    local start end code=0
+    start=$(date +%s)
+    if [[ "${MATRIX_VERBOSE:-0}" == 1 ]]; then
+        "${qemu[@]}" </dev/null > >(tee "$dir/console.log" >&2) 2>&1 &
+    else
+        "${qemu[@]}" </dev/null >"$dir/console.log" 2>&1 &
+    fi
+    QEMU_PID=$!
+    # Wait for power-off or the deadline.
+    while kill -0 "$QEMU_PID" 2>/dev/null; do
+        if (($(date +%s) - start >= TIMEOUT)); then
+            kill "$QEMU_PID" 2>/dev/null || true; sleep 1; kill -9 "$QEMU_PID" 2>/dev/null || true
+            code=124; break
+        fi
+        sleep 1
+    done
+    if ((code == 0)); then wait "$QEMU_PID" || code=$?; else wait "$QEMU_PID" 2>/dev/null || true; fi
+    QEMU_PID=""
+    end=$(date +%s)
+
+    local -a problems=()
+    ((code != 124)) || problems+=("timed out after ${TIMEOUT}s")
+    if ((code != 0 && code != 124)); then problems+=("qemu exited $code"); fi
+    # The results: the tar stream from the virtio-serial port, or the console fallback (base64 between markers).
+    if [[ ! -s "$dir/results.tar" ]] && grep -q '^@@matrix-results-end' "$dir/console.log"; then
+        sed -n '/^@@matrix-results-begin/,/^@@matrix-results-end/p' "$dir/console.log" | sed '1d;$d' | tr -d '\r' \
+            | base64 -d | gunzip >"$dir/results.tar" 2>/dev/null || true
+    fi
+    if [[ -s "$dir/results.tar" ]] && tar -tf "$dir/results.tar" >/dev/null 2>&1; then
+        tar -C "$dir" -xf "$dir/results.tar"
+    else
+        problems+=("no results from the guest")
+    fi
+    [[ -f "$dir/status" ]] || problems+=("did not boot to init")
+    local boot="?" tests=0 line
+    if [[ -f "$dir/status" ]]; then
+        boot="$(sed -n 's/^boot_seconds=//p' "$dir/status")"
+        while read -r line; do
+            local tname trc tsec
+            tname="$(sed -n 's/.*test=\([^ ]*\).*/\1/p' <<<"$line")"
+            trc="$(sed -n 's/.* rc=\([^ ]*\).*/\1/p' <<<"$line")"
+            tsec="$(sed -n 's/.* seconds=\([0-9]*\).*/\1/p' <<<"$line")"
+            tests=$((tests + ${tsec:-0}))
+            [[ "$trc" == 0 ]] || problems+=("$tname exited $trc")
+        done < <(grep '^test=' "$dir/status")
+    fi
+    EXTRA="boot ${boot%.*}s, tests ${tests}s, wall $((end - start))s" report "kernel $KVER" "$dir" "${problems[@]}"
+    if [[ -f "$dir/smoke.txt" ]]; then
+        sed -n 's/^\(bpftool_feature_probe_exit\|kprobe___x64_sys_getppid\|btf_vmlinux\|smoke_seconds\): /\1=/p' "$dir/smoke.txt" \
+            | tr '\n' ' ' | sed 's/^/  smoke: /; s/ $/\n/' >&2
+    fi
+}
+
+mkdir -p "$OUT"
+setup
+publish
+log "kernels: ${SUITES[*]}"
+"$HERE/fetch-kernels.sh" "${SUITES[@]}" >/dev/null
+[[ "${MATRIX_HOST:-1}" == 1 && "$MATRIX_GUEST_SHELL" != 1 ]] && run_host
+for suite in "${SUITES[@]}"; do run_kernel "$suite"; done
+
+printf '%s\n' "${SUMMARY[@]}" >"$OUT/summary.txt"
+log "kernel matrix (artifacts/matrix/summary.txt)"
+printf '%s\n' "${SUMMARY[@]}"
+exit "$RC"
