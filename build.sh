@@ -50,8 +50,10 @@ ebpf() { dotnet "artifacts/bin/Ebpf.Cli/${CONFIG,,}/Ebpf.Cli.dll" "$@"; }
 
 demo() {
     local obj="artifacts/bpf/xdp_drop_udp53.o"
-    log "bpf/xdp_drop_udp53.c compiled by clang into $obj; its programs and disassembly, read by Ebpf.Net:"
-    ebpf disasm "$obj"
+    log "bpf/xdp_drop_udp53.c compiled by clang into $obj; its programs and maps, relocated as libbpf loads them:"
+    ebpf object show "$obj"
+    log "its disassembly (as llvm-objdump prints it), maps and helpers annotated:"
+    ebpf disasm --annotate "$obj"
 }
 
 run_tests() {

@@ -15,6 +15,7 @@ internal static class EbpfCommand
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());
         root.Subcommands.Add(BtfCommand.Create());
+        root.Subcommands.Add(ObjectCommand.Create());
         return root;
     }
 }
