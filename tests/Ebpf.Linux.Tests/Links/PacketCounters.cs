@@ -18,9 +18,12 @@ internal static class PacketCounters
     internal static KernelProgram Xdp(KernelMap counts, int dropPort, int slot = 0, string name = "t_xdp_udp") =>
         Build(ProgramType.Xdp, counts, dropPort, slot, name, dataOffset: 0, dataEndOffset: 4, drop: 1, pass: 2);
 
-    /// <summary>A TC classifier (direct action: TC_ACT_SHOT / TC_ACT_OK), reading the packet through __sk_buff.</summary>
-    internal static KernelProgram Tc(KernelMap counts, int dropPort, int slot = 0, string name = "t_tc_udp", AttachType? attachType = null) =>
-        Build(ProgramType.SchedClassifier, counts, dropPort, slot, name, dataOffset: 76, dataEndOffset: 80, drop: 2, pass: 0, attachType);
+    /// <summary>
+    /// A TC classifier (direct action: TC_ACT_SHOT / TC_ACT_OK), reading the packet through __sk_buff. In a tcx chain
+    /// any verdict but TCX_NEXT (-1) ends the chain, so a program that must let later ones run passes with -1.
+    /// </summary>
+    internal static KernelProgram Tc(KernelMap counts, int dropPort, int slot = 0, string name = "t_tc_udp", int pass = 0) =>
+        Build(ProgramType.SchedClassifier, counts, dropPort, slot, name, dataOffset: 76, dataEndOffset: 80, drop: 2, pass: pass);
 
     private static KernelProgram Build(ProgramType type, KernelMap counts, int dropPort, int slot, string name,
         short dataOffset, short dataEndOffset, int drop, int pass, AttachType? attachType = null)
