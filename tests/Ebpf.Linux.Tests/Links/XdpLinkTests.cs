@@ -1,0 +1,98 @@
+using Ebpf.Linux.Links;
+using Ebpf.Linux.NetNs;
+using Ebpf.Testing;
+
+namespace Ebpf.Linux.Tests.Links;
+
+/// <summary>XDP links on a veth pair in the test's own namespaces: the kernel, ip and bpftool agree on the attachment.</summary>
+public sealed class XdpLinkTests
+{
+    [Theory]
+    [InlineData(XdpMode.Native, "xdp")]
+    [InlineData(XdpMode.Generic, "xdpgeneric")]
+    public void Attach_DropsUdpToPort53_PassesOthers_DetachesOnDispose(XdpMode mode, string ipKeyword)
+    {
+        using var veth = new VethPair();
+        using var counts = PacketCounters.CreateMap();
+        using var prog = PacketCounters.Xdp(counts, dropPort: 53);
+        int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceA, veth.InterfaceA);
+        using var dns = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, 53);
+        using var other = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, 5353);
+        uint linkId;
+        using (var link = NetworkNamespace.Run(veth.NamespaceA, () => XdpLink.Attach(prog, ifindex, mode)))
+        {
+            LinkInfo info = link.Info();
+            linkId = info.Id;
+            Assert.Equal(LinkType.Xdp, info.Type);
+            Assert.Equal(prog.Id, info.ProgramId);
+            Assert.Equal(ifindex, info.Ifindex);
+            Assert.Contains(Link.List(), l => l.Id == linkId);
+
+            PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 5);
+            PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 7);
+            Assert.Equal(7, PacketCounters.Drain(other));
+            Assert.Equal(0, PacketCounters.Drain(dns));
+            Assert.Equal(5UL, PacketCounters.Read(counts, 0));
+            Assert.Equal(7UL, PacketCounters.Read(counts, 1));
+
+            string shown = VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA);
+            Assert.Contains($"{ipKeyword} ", shown, StringComparison.Ordinal);
+            Assert.Contains($"prog/xdp id {prog.Id}", shown, StringComparison.Ordinal);
+            string net = VethPair.RunIn(veth.NamespaceA, "bpftool", "net", "show", "dev", veth.InterfaceA);
+            Assert.Contains($"id {prog.Id}", net, StringComparison.Ordinal);
+            Assert.Contains(mode == XdpMode.Native ? "driver" : "generic", net, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("prog/xdp", VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA), StringComparison.Ordinal);
+        Assert.DoesNotContain(linkId, KernelObjects.LinkIds());
+        PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 3);
+        Assert.Equal(3, PacketCounters.Drain(dns));
+    }
+
+    [Fact]
+    public void Update_ReplacesProgramAtomically_UnderTraffic()
+    {
+        using var veth = new VethPair();
+        using var counts = PacketCounters.CreateMap();
+        using var first = PacketCounters.Xdp(counts, dropPort: 53, slot: 0, name: "t_xdp_first");
+        using var second = PacketCounters.Xdp(counts, dropPort: 53, slot: 2, name: "t_xdp_second");
+        int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceA, veth.InterfaceA);
+        using var link = NetworkNamespace.Run(veth.NamespaceA, () => XdpLink.Attach(first, ifindex, XdpMode.Native));
+        const int Total = 400;
+        Exception? failed = null;
+        var sender = new Thread(() =>
+        {
+            try { PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, Total, delayMs: 1); }
+            catch (Exception e) { failed = e; }
+        });
+        sender.Start();
+        SpinWait.SpinUntil(() => PacketCounters.Read(counts, 1) >= 20, TimeSpan.FromSeconds(5));
+        link.Update(second, expected: first);
+        Assert.True(sender.Join(TimeSpan.FromSeconds(30)), "sender did not finish");
+        Assert.Null(failed);
+        ulong byFirst = PacketCounters.Read(counts, 1), bySecond = PacketCounters.Read(counts, 3);
+        Assert.True(byFirst > 0 && bySecond > 0, $"first {byFirst}, second {bySecond}");
+        Assert.Equal((ulong)Total, byFirst + bySecond);
+        Assert.Equal(second.Id, link.Info().ProgramId);
+        var ex = Assert.Throws<BpfException>(() => link.Update(first, expected: first));
+        Assert.Equal(Errno.EPERM, ex.Errno);
+    }
+
+    [Fact]
+    public void Pin_KeepsAttached_OpenPinnedReadopts()
+    {
+        using var veth = new VethPair();
+        using var dir = new BpfFsDirectory();
+        using var counts = PacketCounters.CreateMap();
+        using var prog = PacketCounters.Xdp(counts, dropPort: 53);
+        int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceA, veth.InterfaceA);
+        using (var link = NetworkNamespace.Run(veth.NamespaceA, () => XdpLink.Attach(prog, ifindex)))
+            link.Pin(dir["link"]);
+        Assert.Contains($"prog/xdp id {prog.Id}", VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA), StringComparison.Ordinal);
+        using (var again = Link.OpenPinned(dir["link"]))
+        {
+            Assert.Equal(LinkType.Xdp, again.Info().Type);
+            Assert.True(Link.Unpin(dir["link"]));
+        }
+        Assert.DoesNotContain("prog/xdp", VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA), StringComparison.Ordinal);
+    }
+}
