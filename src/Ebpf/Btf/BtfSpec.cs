@@ -18,6 +18,17 @@ public sealed partial class BtfSpec
         FirstTypeId = baseSpec is null ? 1u : (uint)baseSpec.TypeCount;
     }
 
+    /// <summary>
+    /// A spec with <paramref name="types"/> (ids from 1) and the string section of <paramref name="strings"/>, so that
+    /// string offsets held elsewhere (line info) stay valid: for editing an object's BTF before loading it.
+    /// </summary>
+    public static BtfSpec FromTypes(IReadOnlyList<BtfType> types, BtfSpec strings)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        ArgumentNullException.ThrowIfNull(strings);
+        return new BtfSpec(null, [.. types], strings.Strings);
+    }
+
     /// <summary>The base BTF of split BTF, or null.</summary>
     public BtfSpec? Base { get; }
 

@@ -17,11 +17,23 @@ public static class BtfWriter
         return Write(spec.OwnTypes);
     }
 
+    /// <summary>
+    /// Encodes the own types of <paramref name="spec"/> keeping its original string section byte for byte (new names
+    /// are appended), so string offsets other records hold (line info's file and line text) stay valid.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The spec is split BTF.</exception>
+    public static byte[] WritePreservingStrings(BtfSpec spec)
+    {
+        if (spec.Base is not null) throw new NotSupportedException("writing split BTF is not supported; write the base and module BTF separately");
+        return Write(spec.OwnTypes, new StringSection(spec.Strings));
+    }
+
     /// <summary>Encodes <paramref name="types"/> with ids 1..n.</summary>
     /// <exception cref="ArgumentException">A type has more members than BTF can encode (65535).</exception>
-    public static byte[] Write(IReadOnlyList<BtfType> types)
+    public static byte[] Write(IReadOnlyList<BtfType> types) => Write(types, new StringSection());
+
+    private static byte[] Write(IReadOnlyList<BtfType> types, StringSection strings)
     {
-        var strings = new StringSection();
         var body = new MemoryStream(types.Count * 24);
         var word = new byte[4];
         void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(word, v); body.Write(word, 0, 4); }
@@ -116,6 +128,25 @@ public static class BtfWriter
         private readonly MemoryStream _bytes = new();
 
         public StringSection() => _bytes.WriteByte(0);
+
+        /// <summary>Starts from an existing string section: every string in it keeps its offset.</summary>
+        public StringSection(byte[] original)
+        {
+            if (original.Length == 0 || original[0] != 0)
+            {
+                _bytes.WriteByte(0);
+                return;
+            }
+            _bytes.Write(original);
+            if (original[^1] != 0) _bytes.WriteByte(0);
+            for (int start = 1; start < original.Length;)
+            {
+                int end = Array.IndexOf(original, (byte)0, start);
+                if (end < 0) break;
+                _offsets.TryAdd(Encoding.UTF8.GetString(original, start, end - start), (uint)start);
+                start = end + 1;
+            }
+        }
 
         public uint Add(string s)
         {

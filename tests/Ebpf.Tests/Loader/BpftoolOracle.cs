@@ -26,7 +26,9 @@ internal static class BpftoolOracle
             ExternalTool.Run("mount", "-t", "bpf", "bpf", "/sys/fs/bpf");
     }
 
-    public static Result LoadAll(string objectPath)
+    /// <param name="objectPath">The object.</param>
+    /// <param name="pinnedMaps">Maps the object pins by name (under /sys/fs/bpf), removed afterwards.</param>
+    public static Result LoadAll(string objectPath, IEnumerable<string>? pinnedMaps = null)
     {
         RequireRoot();
         string dir = $"/sys/fs/bpf/ebpfnet_loader_{Environment.ProcessId}_{Guid.NewGuid():N}";
@@ -63,6 +65,8 @@ internal static class BpftoolOracle
                 foreach (string pin in Directory.GetFiles(dir)) File.Delete(pin);
                 Directory.Delete(dir);
             }
+            foreach (string map in pinnedMaps ?? [])
+                if (File.Exists($"/sys/fs/bpf/{map}")) File.Delete($"/sys/fs/bpf/{map}");
         }
     }
 

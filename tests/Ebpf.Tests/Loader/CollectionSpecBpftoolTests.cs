@@ -27,7 +27,7 @@ public class CollectionSpecBpftoolTests
     public void ProgramTags_EqualBpftoolLoadall(string relative)
     {
         CollectionSpec spec = Load(relative);
-        BpftoolOracle.Result kernel = BpftoolOracle.LoadAll(RepoPaths.BpfObject(relative));
+        BpftoolOracle.Result kernel = BpftoolOracle.LoadAll(RepoPaths.BpfObject(relative), spec.Maps.Where(m => m.Pinning == MapPinning.ByName).Select(m => m.Name));
         if (!kernel.Loaded)
         {
             // libbpf 1.0+ refuses the legacy "maps" section; those objects are checked against hand-written expectations.
@@ -50,7 +50,7 @@ public class CollectionSpecBpftoolTests
     public void MapSpecs_EqualTheMapsBpftoolCreated(string relative)
     {
         CollectionSpec spec = Load(relative);
-        BpftoolOracle.Result kernel = BpftoolOracle.LoadAll(RepoPaths.BpfObject(relative));
+        BpftoolOracle.Result kernel = BpftoolOracle.LoadAll(RepoPaths.BpfObject(relative), spec.Maps.Where(m => m.Pinning == MapPinning.ByName).Select(m => m.Name));
         if (!kernel.Loaded)
         {
             Assert.True(spec.Maps.Any(m => m.Kind == MapKind.Legacy), $"bpftool could not load {relative}: {kernel.Error}");

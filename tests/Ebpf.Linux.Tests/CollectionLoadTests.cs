@@ -1,0 +1,76 @@
+using Ebpf.Btf;
+using Ebpf.Testing;
+
+namespace Ebpf.Linux.Tests;
+
+/// <summary>
+/// Every object built from bpf/ loads through CollectionSpec → KernelCollection, and the kernel's tag of each
+/// program equals the tag of the spec's instructions (the same bytes libbpf would submit).
+/// </summary>
+[Collection(nameof(FdCountCollection))] // counts fds: nothing else may run meanwhile
+public class CollectionLoadTests
+{
+    private static readonly Lazy<BtfSpec> Vmlinux = new(() => BtfReader.Parse(File.ReadAllBytes("/sys/kernel/btf/vmlinux")));
+
+    public static TheoryData<string> Objects() =>
+        new(Directory.EnumerateFiles(RepoPaths.BpfObjects, "*.o", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(RepoPaths.BpfObjects, p)).Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(Objects))]
+    public void Load_EveryObject_KernelTagsEqualSpecTags(string relative)
+    {
+        if (!File.Exists("/sys/kernel/btf/vmlinux")) Assert.Skip("the kernel has no BTF: CO-RE objects cannot be relocated");
+        CollectionSpec spec = CollectionSpec.LoadFile(RepoPaths.BpfObject(relative), new CollectionLoadOptions { TargetBtf = Vmlinux.Value });
+        int fdsBefore = FdCounter.Count();
+        using (KernelCollection collection = KernelCollection.Load(spec))
+        {
+            Assert.Equal(spec.Programs.Count(p => p.AutoLoad), collection.Programs.Count);
+            foreach (ProgramSpec program in spec.Programs.Where(p => p.AutoLoad))
+            {
+                ProgramInfo info = collection.Program(program.Name).Info();
+                Assert.Equal(program.Type, info.Type);
+                Assert.True(program.ComputeTag() == info.Tag,
+                    $"{relative}: program {program.Name}: spec tag {ProgramTag.Format(program.ComputeTag())}, kernel {ProgramTag.Format(info.Tag)}");
+                // Every map the program references is one of the collection's maps.
+                foreach (uint id in info.MapIds)
+                    Assert.Contains(collection.Maps.Values, m => m.Id == id);
+            }
+            foreach (MapSpec map in spec.Maps)
+            {
+                KernelMap kernel = collection.Map(map.Name);
+                Assert.Equal(map.Type, kernel.Type);
+                Assert.Equal((int)map.MaxEntries, kernel.MaxEntries);
+            }
+        }
+        Assert.Equal(fdsBefore, FdCounter.Count());
+    }
+
+    [Fact]
+    public void Load_GlobalData_IsInitialised_AndRodataFrozen()
+    {
+        CollectionSpec spec = CollectionSpec.LoadFile(RepoPaths.BpfObject("tests/globals_subprog.o"), new CollectionLoadOptions { TargetBtf = Vmlinux.Value });
+        using KernelCollection collection = KernelCollection.Load(spec);
+        foreach (MapSpec map in spec.Maps.Where(m => m.Kind is MapKind.Data or MapKind.ReadOnlyData))
+        {
+            KernelMap kernel = collection.Map(map.Name);
+            var value = new byte[kernel.ValueSize];
+            Assert.True(kernel.TryLookup(new byte[4], value));
+            Assert.Equal(map.InitialValue.ToArray(), value);
+            if (map.Kind == MapKind.ReadOnlyData)
+            {
+                // Frozen: the syscall side can no longer write it.
+                Assert.ThrowsAny<Exception>(() => kernel.Update(new byte[4], value));
+            }
+        }
+    }
+
+    [Fact]
+    public void Load_MissingCoRe_SaysWhatToDo()
+    {
+        CollectionSpec spec = CollectionSpec.LoadFile(RepoPaths.BpfObject("tests/core_task.o"));
+        if (!spec.Programs.Any(p => p.HasPendingCoRe)) Assert.Skip("core_task.o has no CO-RE relocation left without a target");
+        var e = Assert.Throws<InvalidOperationException>(() => KernelCollection.Load(spec));
+        Assert.Contains("TargetBtf", e.Message);
+    }
+}
