@@ -137,6 +137,8 @@ cfg="$(dirname "$VMLINUZ")/config-$KVER"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'root:x:0:' >"$root/etc/group"
 echo '127.0.0.1 localhost matrix' >"$root/etc/hosts"
+# ip netns keeps its namespaces in /var/run/netns.
+mkdir -p "$root/var/tmp"; ln -s ../run "$root/var/run"
 
 # --- init and its configuration ------------------------------------------------------------------------------
 cp "$HERE/init.sh" "$root/init"

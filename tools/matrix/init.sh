@@ -78,6 +78,12 @@ if [ "${MATRIX_SMOKE:-1}" = 1 ]; then
             echo '-:matrix/getppid' >>/sys/kernel/tracing/kprobe_events
         else echo "kprobe___x64_sys_getppid: no"; fi
         [ -e /sys/kernel/btf/vmlinux ] && echo "btf_vmlinux: yes" || echo "btf_vmlinux: no"
+        # veth and clsact, what the TC/XDP tests build on (removed again).
+        if /usr/sbin/ip link add matrix0 type veth peer name matrix1 2>/dev/null; then
+            echo "veth: yes"
+            /usr/sbin/tc qdisc add dev matrix0 clsact 2>/dev/null && echo "clsact: yes" || echo "clsact: no"
+            /usr/sbin/ip link del matrix0
+        else echo "veth: no"; fi
         grep -E "program_type (kprobe|tracing|xdp|sched_cls)|map_type ringbuf" /results/feature-probe.txt | sed 's/^/probe: /'
         grep -E "CONFIG_(KPROBES|FTRACE_SYSCALLS|DYNAMIC_FTRACE_WITH_DIRECT_CALLS|BPF_JIT|DEBUG_INFO_BTF)[= ]" /results/feature-probe.txt | sed 's/^/config: /'
         echo "smoke_seconds: $(($(date +%s) - t0))"

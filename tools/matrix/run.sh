@@ -25,7 +25,8 @@
 #
 # Output in artifacts/matrix/: publish/NAME/ (the executables), host/ and KVER/ per kernel holding the xunit XML
 # (NAME.xml), the test logs (NAME.log), console.log, smoke.txt, feature-probe.txt, status and qemu.cmd (the exact
-# command, to boot the guest by hand); summary.txt holds the printed lines.
+# command, to boot the guest by hand); summary.txt holds the printed lines, totals.txt the guests' sum as
+# "N passed, N failed, N skipped" (a kernel that timed out or did not boot adds one failure).
 # Exit code: 0 when every kernel booted, ran every executable and no test failed; 1 otherwise.
 set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -127,6 +128,7 @@ count_xml() {
 
 SUMMARY=()
 RC=0
+GUEST_P=0 GUEST_F=0 GUEST_S=0   # summed over the kernels (not the host) -> artifacts/matrix/totals.txt
 report() {   # label dir problem...
     local label="$1" dir="$2"; shift 2
     local -a xmls=() problems=("$@")
@@ -140,6 +142,10 @@ report() {   # label dir problem...
     [[ -n "${EXTRA:-}" ]] && line+=" ($EXTRA)"
     ((${#problems[@]})) && line+=" -- ${problems[*]}"
     ((f == 0 && ${#problems[@]} == 0)) || RC=1
+    if [[ "$label" == kernel* ]]; then
+        # A kernel that timed out, did not boot or lost an executable counts as one more failure.
+        GUEST_P=$((GUEST_P + p)); GUEST_F=$((GUEST_F + f + (${#problems[@]} ? 1 : 0))); GUEST_S=$((GUEST_S + s))
+    fi
     SUMMARY+=("$line")
     echo "$line"
 }
@@ -250,6 +256,7 @@ log "kernels: ${SUITES[*]}"
 for suite in "${SUITES[@]}"; do run_kernel "$suite"; done
 
 printf '%s\n' "${SUMMARY[@]}" >"$OUT/summary.txt"
+echo "$GUEST_P passed, $GUEST_F failed, $GUEST_S skipped" >"$OUT/totals.txt"
 log "kernel matrix (artifacts/matrix/summary.txt)"
 printf '%s\n' "${SUMMARY[@]}"
 exit "$RC"
