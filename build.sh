@@ -4,6 +4,7 @@
 #   ./build.sh test    set up the machine if needed, build, run every test project; prints "N passed, N failed, N skipped"
 #   ./build.sh setup   only install what is missing (apt) and mount bpffs/tracefs
 #   ./build.sh build   only build
+#   ./build.sh matrix  the kernel tests on Debian's 5.10/6.1/6.12 kernels under QEMU (tools/matrix/run.sh, docs/MATRIX.md)
 # Set-up is idempotent: when everything is present it installs nothing and takes well under a second.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -98,9 +99,10 @@ case "$cmd" in
     setup) setup ;;
     build) setup; build ;;
     demo) setup; build; demo ;;
+    matrix) setup; tools/matrix/run.sh "$@" ;;
     test)
         setup
         if ! build; then echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
         run_tests "$@" ;;
-    *) echo "usage: $0 [demo|test|setup|build]" >&2; exit 2 ;;
+    *) echo "usage: $0 [demo|test|setup|build|matrix]" >&2; exit 2 ;;
 esac
