@@ -127,7 +127,7 @@ public sealed class KernelCollection : IDisposable
                 KeySize = (int)spec.KeySize,
                 ValueSize = (int)spec.ValueSize,
                 MaxEntries = (int)spec.MaxEntries,
-                Name = KernelName(spec.Name),
+                Name = spec.KernelName,
                 Flags = (MapFlags)spec.Flags,
                 InnerMap = inner,
                 NumaNode = spec.NumaNode != 0 ? (int)spec.NumaNode : null,
@@ -148,7 +148,7 @@ public sealed class KernelCollection : IDisposable
                 Span<byte> key = stackalloc byte[4];
                 map.Update(key, spec.InitialValue.AsSpan());
             }
-            if (spec.Kind is MapKind.ReadOnlyData or MapKind.KernelConfig) map.Freeze();
+            if (spec.Freeze) map.Freeze();
             if (spec.Pinning == MapPinning.ByName) map.Pin(pin);
             return map;
         }
@@ -178,7 +178,7 @@ public sealed class KernelCollection : IDisposable
             Type = spec.Type,
             Instructions = instructions,
             License = spec.License.Length > 0 ? spec.License : collection.License,
-            Name = KernelName(spec.Name),
+            Name = spec.KernelName,
             ExpectedAttachType = spec.ExpectedAttachType,
             KernelVersion = spec.KernelVersion != 0 ? spec.KernelVersion : collection.KernelVersion,
             Btf = withBtf ? btf : null,
@@ -232,7 +232,4 @@ public sealed class KernelCollection : IDisposable
         }
         return bytes;
     }
-
-    // Kernel object names hold 15 characters (BPF_OBJ_NAME_LEN - 1); libbpf truncates the same way.
-    private static string KernelName(string name) => name.Length <= 15 ? name : name[..15];
 }

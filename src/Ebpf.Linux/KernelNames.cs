@@ -1,102 +1,18 @@
 namespace Ebpf.Linux;
 
-/// <summary>The kernel's spelling of enum values, for messages and feature names ("BPF_MAP_TYPE_LPM_TRIE").</summary>
+/// <summary>
+/// The kernel's spelling of enum values, for messages and feature names ("BPF_MAP_TYPE_LPM_TRIE"): the UAPI prefix
+/// and <see cref="KernelEnumNames"/>'s short name in upper case.
+/// </summary>
 internal static class KernelNames
 {
-    internal static string Of(MapType type) => type switch
-    {
-        MapType.Unspec => "BPF_MAP_TYPE_UNSPEC",
-        MapType.Hash => "BPF_MAP_TYPE_HASH",
-        MapType.Array => "BPF_MAP_TYPE_ARRAY",
-        MapType.ProgArray => "BPF_MAP_TYPE_PROG_ARRAY",
-        MapType.PerfEventArray => "BPF_MAP_TYPE_PERF_EVENT_ARRAY",
-        MapType.PerCpuHash => "BPF_MAP_TYPE_PERCPU_HASH",
-        MapType.PerCpuArray => "BPF_MAP_TYPE_PERCPU_ARRAY",
-        MapType.StackTrace => "BPF_MAP_TYPE_STACK_TRACE",
-        MapType.CgroupArray => "BPF_MAP_TYPE_CGROUP_ARRAY",
-        MapType.LruHash => "BPF_MAP_TYPE_LRU_HASH",
-        MapType.LruPerCpuHash => "BPF_MAP_TYPE_LRU_PERCPU_HASH",
-        MapType.LpmTrie => "BPF_MAP_TYPE_LPM_TRIE",
-        MapType.ArrayOfMaps => "BPF_MAP_TYPE_ARRAY_OF_MAPS",
-        MapType.HashOfMaps => "BPF_MAP_TYPE_HASH_OF_MAPS",
-        MapType.DevMap => "BPF_MAP_TYPE_DEVMAP",
-        MapType.SockMap => "BPF_MAP_TYPE_SOCKMAP",
-        MapType.CpuMap => "BPF_MAP_TYPE_CPUMAP",
-        MapType.XskMap => "BPF_MAP_TYPE_XSKMAP",
-        MapType.SockHash => "BPF_MAP_TYPE_SOCKHASH",
-        MapType.CgroupStorage => "BPF_MAP_TYPE_CGROUP_STORAGE",
-        MapType.ReuseportSockarray => "BPF_MAP_TYPE_REUSEPORT_SOCKARRAY",
-        MapType.PerCpuCgroupStorage => "BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE",
-        MapType.Queue => "BPF_MAP_TYPE_QUEUE",
-        MapType.Stack => "BPF_MAP_TYPE_STACK",
-        MapType.SkStorage => "BPF_MAP_TYPE_SK_STORAGE",
-        MapType.DevMapHash => "BPF_MAP_TYPE_DEVMAP_HASH",
-        MapType.StructOps => "BPF_MAP_TYPE_STRUCT_OPS",
-        MapType.RingBuffer => "BPF_MAP_TYPE_RINGBUF",
-        MapType.InodeStorage => "BPF_MAP_TYPE_INODE_STORAGE",
-        MapType.TaskStorage => "BPF_MAP_TYPE_TASK_STORAGE",
-        MapType.BloomFilter => "BPF_MAP_TYPE_BLOOM_FILTER",
-        MapType.UserRingBuffer => "BPF_MAP_TYPE_USER_RINGBUF",
-        MapType.CgrpStorage => "BPF_MAP_TYPE_CGRP_STORAGE",
-        MapType.Arena => "BPF_MAP_TYPE_ARENA",
-        _ => $"BPF_MAP_TYPE {(uint)type}",
-    };
+    internal static string Of(MapType type) => Spell("BPF_MAP_TYPE", Enum.IsDefined(type), KernelEnumNames.Name(type), (uint)type);
 
-    internal static string Of(ProgramType type) => type switch
-    {
-        ProgramType.Unspec => "BPF_PROG_TYPE_UNSPEC",
-        ProgramType.SocketFilter => "BPF_PROG_TYPE_SOCKET_FILTER",
-        ProgramType.Kprobe => "BPF_PROG_TYPE_KPROBE",
-        ProgramType.SchedClassifier => "BPF_PROG_TYPE_SCHED_CLS",
-        ProgramType.SchedAction => "BPF_PROG_TYPE_SCHED_ACT",
-        ProgramType.Tracepoint => "BPF_PROG_TYPE_TRACEPOINT",
-        ProgramType.Xdp => "BPF_PROG_TYPE_XDP",
-        ProgramType.PerfEvent => "BPF_PROG_TYPE_PERF_EVENT",
-        ProgramType.CgroupSkb => "BPF_PROG_TYPE_CGROUP_SKB",
-        ProgramType.CgroupSock => "BPF_PROG_TYPE_CGROUP_SOCK",
-        ProgramType.LwtIn => "BPF_PROG_TYPE_LWT_IN",
-        ProgramType.LwtOut => "BPF_PROG_TYPE_LWT_OUT",
-        ProgramType.LwtXmit => "BPF_PROG_TYPE_LWT_XMIT",
-        ProgramType.SockOps => "BPF_PROG_TYPE_SOCK_OPS",
-        ProgramType.SkSkb => "BPF_PROG_TYPE_SK_SKB",
-        ProgramType.CgroupDevice => "BPF_PROG_TYPE_CGROUP_DEVICE",
-        ProgramType.SkMsg => "BPF_PROG_TYPE_SK_MSG",
-        ProgramType.RawTracepoint => "BPF_PROG_TYPE_RAW_TRACEPOINT",
-        ProgramType.CgroupSockAddr => "BPF_PROG_TYPE_CGROUP_SOCK_ADDR",
-        ProgramType.LwtSeg6Local => "BPF_PROG_TYPE_LWT_SEG6LOCAL",
-        ProgramType.LircMode2 => "BPF_PROG_TYPE_LIRC_MODE2",
-        ProgramType.SkReuseport => "BPF_PROG_TYPE_SK_REUSEPORT",
-        ProgramType.FlowDissector => "BPF_PROG_TYPE_FLOW_DISSECTOR",
-        ProgramType.CgroupSysctl => "BPF_PROG_TYPE_CGROUP_SYSCTL",
-        ProgramType.RawTracepointWritable => "BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE",
-        ProgramType.CgroupSockopt => "BPF_PROG_TYPE_CGROUP_SOCKOPT",
-        ProgramType.Tracing => "BPF_PROG_TYPE_TRACING",
-        ProgramType.StructOps => "BPF_PROG_TYPE_STRUCT_OPS",
-        ProgramType.Ext => "BPF_PROG_TYPE_EXT",
-        ProgramType.Lsm => "BPF_PROG_TYPE_LSM",
-        ProgramType.SkLookup => "BPF_PROG_TYPE_SK_LOOKUP",
-        ProgramType.Syscall => "BPF_PROG_TYPE_SYSCALL",
-        ProgramType.Netfilter => "BPF_PROG_TYPE_NETFILTER",
-        _ => $"BPF_PROG_TYPE {(uint)type}",
-    };
+    internal static string Of(ProgramType type) => Spell("BPF_PROG_TYPE", Enum.IsDefined(type), KernelEnumNames.Name(type), (uint)type);
 
-    internal static string Of(LinkType type) => type switch
-    {
-        LinkType.Unspec => "BPF_LINK_TYPE_UNSPEC",
-        LinkType.RawTracepoint => "BPF_LINK_TYPE_RAW_TRACEPOINT",
-        LinkType.Tracing => "BPF_LINK_TYPE_TRACING",
-        LinkType.Cgroup => "BPF_LINK_TYPE_CGROUP",
-        LinkType.Iter => "BPF_LINK_TYPE_ITER",
-        LinkType.Netns => "BPF_LINK_TYPE_NETNS",
-        LinkType.Xdp => "BPF_LINK_TYPE_XDP",
-        LinkType.PerfEvent => "BPF_LINK_TYPE_PERF_EVENT",
-        LinkType.KprobeMulti => "BPF_LINK_TYPE_KPROBE_MULTI",
-        LinkType.StructOps => "BPF_LINK_TYPE_STRUCT_OPS",
-        LinkType.Netfilter => "BPF_LINK_TYPE_NETFILTER",
-        LinkType.Tcx => "BPF_LINK_TYPE_TCX",
-        LinkType.UprobeMulti => "BPF_LINK_TYPE_UPROBE_MULTI",
-        LinkType.Netkit => "BPF_LINK_TYPE_NETKIT",
-        LinkType.SockMap => "BPF_LINK_TYPE_SOCKMAP",
-        _ => $"BPF_LINK_TYPE {(uint)type}",
-    };
+    internal static string Of(LinkType type) => Spell("BPF_LINK_TYPE", Enum.IsDefined(type), KernelEnumNames.Name(type), (uint)type);
+
+    // Values newer than the enum print as "BPF_MAP_TYPE 42": the kernel has a name we do not know.
+    private static string Spell(string prefix, bool known, string shortName, uint value) =>
+        known ? $"{prefix}_{shortName.ToUpperInvariant()}" : $"{prefix} {value}";
 }

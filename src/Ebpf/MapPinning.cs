@@ -5,6 +5,6 @@ public enum MapPinning : uint
 {
     /// <summary>LIBBPF_PIN_NONE: not pinned.</summary>
     None = 0,
-    /// <summary>LIBBPF_PIN_BY_NAME: pinned as <c>&lt;pin root&gt;/&lt;map name&gt;</c> (default root <c>/sys/fs/bpf</c>), reused when it exists.</summary>
+    /// <summary>LIBBPF_PIN_BY_NAME: pinned as <c>&lt;pin root&gt;/&lt;map name&gt;</c> (the root is the loader's: libbpf uses the bpffs mount), reused when it exists.</summary>
     ByName = 1,
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Ebpf.Testing;
@@ -19,17 +18,12 @@ public static class BpfTool
         return doc.RootElement.Clone();
     }
 
-    /// <summary>Runs bpftool and returns its standard output.</summary>
+    /// <summary>Runs bpftool and returns its standard output (skips the test when bpftool is not installed).</summary>
     /// <exception cref="InvalidOperationException">bpftool exited with an error.</exception>
     public static string Run(params string[] args)
     {
-        var psi = new ProcessStartInfo("bpftool") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start bpftool");
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"bpftool {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}{stdout}");
+        var (exitCode, stdout, stderr) = ExternalTool.TryRun("bpftool", args);
+        if (exitCode != 0) throw new InvalidOperationException($"bpftool {string.Join(' ', args)} exited {exitCode}: {stderr}{stdout}");
         return stdout;
     }
 }

@@ -43,30 +43,32 @@ internal static class ObjectCommand
 
     private static void WriteJson(System.Text.Json.Utf8JsonWriter w, string path, CollectionSpec spec)
     {
+        ObjectSummary summary = ObjectSummary.From(spec);
+        var autoload = spec.Programs.ToDictionary(p => p.Name, p => p.AutoLoad, StringComparer.Ordinal);
         w.WriteStartObject();
         w.WriteString("file", path);
-        w.WriteString("name", spec.ObjectName);
-        w.WriteString("license", spec.License);
+        w.WriteString("name", summary.ObjectName);
+        w.WriteString("license", summary.License);
         w.WriteStartArray("programs");
-        foreach (ProgramSpec p in spec.Programs)
+        foreach (ProgramSummary p in summary.Programs)
         {
             w.WriteStartObject();
             w.WriteString("name", p.Name);
-            w.WriteString("section", p.SectionName);
+            w.WriteString("section", p.Section);
             w.WriteString("type", KernelEnumNames.Name(p.Type));
-            if (p.ExpectedAttachType is { } attach) w.WriteString("attach_type", KernelEnumNames.Name(attach));
+            if (p.AttachType is { } attach) w.WriteString("attach_type", KernelEnumNames.Name(attach));
             if (p.AttachTo is not null) w.WriteString("attach_to", p.AttachTo);
-            w.WriteNumber("insn_cnt", p.Instructions.Length);
-            w.WriteString("tag", ProgramTag.Format(p.ComputeTag()));
-            w.WriteBoolean("autoload", p.AutoLoad);
+            w.WriteNumber("insn_cnt", p.InstructionCount);
+            w.WriteString("tag", p.Tag);
+            w.WriteBoolean("autoload", autoload[p.Name]);
             w.WriteStartArray("maps");
-            foreach (string m in p.MapReferences.Select(r => r.Map).Distinct(StringComparer.Ordinal)) w.WriteStringValue(m);
+            foreach (string m in p.Maps) w.WriteStringValue(m);
             w.WriteEndArray();
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteStartArray("maps");
-        foreach (MapSpec m in spec.Maps)
+        foreach ((MapSummary m, MapSpec mapSpec) in summary.Maps.Zip(spec.Maps))
         {
             w.WriteStartObject();
             w.WriteString("name", m.Name);
@@ -76,7 +78,7 @@ internal static class ObjectCommand
             w.WriteNumber("max_entries", m.MaxEntries);
             w.WriteNumber("flags", m.Flags);
             w.WriteString("pinning", m.Pinning == MapPinning.ByName ? "by_name" : "none");
-            if (m.InnerMap is { } inner) w.WriteString("inner_map_type", KernelEnumNames.Name(inner.Type));
+            if (mapSpec.InnerMap is { } inner) w.WriteString("inner_map_type", KernelEnumNames.Name(inner.Type));
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -86,14 +88,15 @@ internal static class ObjectCommand
     private static string FormatText(CollectionSpec spec)
     {
         var c = CultureInfo.InvariantCulture;
+        ObjectSummary summary = ObjectSummary.From(spec);
         var text = new StringBuilder();
-        var programs = spec.Programs.Select(p => new[]
+        var programs = summary.Programs.Select(p => new[]
         {
-            p.Name, p.SectionName, KernelEnumNames.Name(p.Type), p.ExpectedAttachType is { } a ? KernelEnumNames.Name(a) : "-",
-            p.Instructions.Length.ToString(c), ProgramTag.Format(p.ComputeTag()),
+            p.Name, p.Section, KernelEnumNames.Name(p.Type), p.AttachType is { } a ? KernelEnumNames.Name(a) : "-",
+            p.InstructionCount.ToString(c), p.Tag,
         }).ToList();
         AppendTable(text, "programs", ["NAME", "SECTION", "TYPE", "ATTACH", "INSNS", "TAG"], programs);
-        var maps = spec.Maps.Select(m => new[]
+        var maps = summary.Maps.Select(m => new[]
         {
             m.Name, KernelEnumNames.Name(m.Type), m.KeySize.ToString(c), m.ValueSize.ToString(c), m.MaxEntries.ToString(c),
             $"0x{m.Flags:x}", m.Pinning == MapPinning.ByName ? "by_name" : "none",

@@ -30,14 +30,7 @@ internal static class BtfJson
                 w.WriteNumber("size", t.Size);
                 w.WriteNumber("bits_offset", t.BitOffset);
                 w.WriteNumber("nr_bits", t.Bits);
-                w.WriteString("encoding", t.Encoding switch
-                {
-                    BtfIntEncoding.None => "(none)",
-                    BtfIntEncoding.Signed => "SIGNED",
-                    BtfIntEncoding.Char => "CHAR",
-                    BtfIntEncoding.Bool => "BOOL",
-                    _ => "UNKN",
-                });
+                w.WriteString("encoding", BtfRawFormatter.IntEncoding(t.Encoding));
                 break;
             case BtfArray a:
                 w.WriteNumber("type_id", a.ElementType);
@@ -81,11 +74,11 @@ internal static class BtfJson
                 break;
             case BtfFunc f:
                 w.WriteNumber("type_id", f.Type);
-                w.WriteString("linkage", Linkage(f.Linkage));
+                w.WriteString("linkage", BtfRawFormatter.Linkage(f.Linkage));
                 break;
             case BtfVar v:
                 w.WriteNumber("type_id", v.Type);
-                w.WriteString("linkage", Linkage(v.Linkage));
+                w.WriteString("linkage", BtfRawFormatter.Linkage(v.Linkage));
                 break;
             case BtfDeclTag d:
                 w.WriteNumber("type_id", d.Type);
@@ -128,11 +121,4 @@ internal static class BtfJson
         w.WriteEndObject();
     }
 
-    private static string Linkage(BtfLinkage l) => l switch
-    {
-        BtfLinkage.Static => "static",
-        BtfLinkage.Global => "global",
-        BtfLinkage.Extern => "extern",
-        _ => "(unknown)",
-    };
 }

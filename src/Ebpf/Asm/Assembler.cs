@@ -166,8 +166,7 @@ internal static class AsmNumbers
         else
         {
             // Values up to 2^64-1 are allowed (lddw); they wrap into the long's bits.
-            value = (long)magnitude;
-            if (magnitude > long.MaxValue) value = unchecked((long)magnitude);
+            value = unchecked((long)magnitude);
         }
         return true;
     }

@@ -128,7 +128,8 @@ public static class BtfRawFormatter
 
     private static string Anon(string name) => name.Length == 0 ? "(anon)" : name;
 
-    private static string IntEncoding(BtfIntEncoding e) => e switch
+    /// <summary>bpftool's name of an integer encoding: <c>(none)</c>, <c>SIGNED</c>, <c>CHAR</c>, <c>BOOL</c>.</summary>
+    public static string IntEncoding(BtfIntEncoding e) => e switch
     {
         BtfIntEncoding.None => "(none)",
         BtfIntEncoding.Signed => "SIGNED",
@@ -137,7 +138,8 @@ public static class BtfRawFormatter
         _ => "UNKN",
     };
 
-    private static string Linkage(BtfLinkage l) => l switch
+    /// <summary>bpftool's name of a linkage: <c>static</c>, <c>global</c>, <c>extern</c>.</summary>
+    public static string Linkage(BtfLinkage l) => l switch
     {
         BtfLinkage.Static => "static",
         BtfLinkage.Global => "global",

@@ -1,5 +1,4 @@
 using Ebpf.Testing;
-using System.Diagnostics;
 using Ebpf.Asm;
 using Ebpf.Cli.Commands;
 
@@ -38,26 +37,12 @@ public class ConformancePluginSuiteTests
     [InlineData("callx.data")]
     [InlineData("lock_cmpxchg.data")]
     [InlineData("call_local.data")]
-    public async Task Process_SpeaksTheRunnerProtocol(string file)
+    public void Process_SpeaksTheRunnerProtocol(string file)
     {
         var (program, memory, expected) = Prepare(file);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ebpf.Cli.dll"));
-        start.ArgumentList.Add("conformance-plugin");
-        if (memory is not null) start.ArgumentList.Add(memory);
-        using var process = Process.Start(start)!;
-        CancellationToken cancel = TestContext.Current.CancellationToken;
-        await process.StandardInput.WriteAsync(program.AsMemory(), cancel);
-        process.StandardInput.Close();
-        Task<string> error = process.StandardError.ReadToEndAsync(cancel);
-        string output = await process.StandardOutput.ReadToEndAsync(cancel);
-        await process.WaitForExitAsync(cancel);
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}");
+        string[] args = memory is null ? ["conformance-plugin"] : ["conformance-plugin", memory];
+        var (exitCode, output, error) = CliProcess.Run(program, args);
+        Assert.True(exitCode == 0, $"exit {exitCode}: {error}");
         Assert.Equal(expected.ToString("x") + "\n", output.ReplaceLineEndings("\n"));
     }
 }
