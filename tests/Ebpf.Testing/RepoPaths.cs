@@ -16,10 +16,16 @@ public static class RepoPaths
 
     /// <summary>The bpf_conformance test files.</summary>
     public static string ConformanceTests =>
-        Directory.Exists(Path.Combine(Shared, "conformance", "bpf_conformance", "tests"))
-            ? Path.Combine(Shared, "conformance", "bpf_conformance", "tests")
-            : throw new DirectoryNotFoundException(
-                $"bpf_conformance tests not found under {Shared}: the suite lives in ../shared beside the repository (or set EBPF_NET_SHARED)");
+        HasConformanceTests ? ConformanceTestsPath : throw new DirectoryNotFoundException(MissingConformanceTests);
+
+    /// <summary>Whether the bpf_conformance suite is where <see cref="ConformanceTests"/> looks.</summary>
+    public static bool HasConformanceTests => Directory.Exists(ConformanceTestsPath);
+
+    /// <summary>What to tell a user when the suite is missing.</summary>
+    public static string MissingConformanceTests =>
+        $"bpf_conformance tests not found under {Shared}: the suite lives in ../shared beside the repository (or set EBPF_NET_SHARED)";
+
+    private static string ConformanceTestsPath => Path.Combine(Shared, "conformance", "bpf_conformance", "tests");
 
     /// <summary>The BPF objects clang built for this test project (bpf/ in the output folder).</summary>
     public static string BpfObjects => Path.Combine(AppContext.BaseDirectory, "bpf");

@@ -36,7 +36,7 @@ public class AssemblerConformanceTests
     public void EverySuiteFile_IsCovered()
     {
         // The suite has 313 programs; a test data path problem must not pass as "no cases".
-        Assert.Equal(313, ConformanceFile.Names().Count());
+        Assert.Equal(313, ConformanceFile.Suite().Count());
     }
 
     [Fact]

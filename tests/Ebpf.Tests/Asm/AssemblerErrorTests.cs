@@ -121,7 +121,7 @@ public class AssemblerErrorTests
     public void MutatedSuitePrograms_OnlyAssemblerException_AndValidOnSuccess()
     {
         var random = new Random(42);
-        string[] sources = ConformanceFile.Names().Select(n => ConformanceFile.Load(n).Assembly).ToArray();
+        string[] sources = ConformanceFile.Suite().Select(n => ConformanceFile.Load(n).Assembly).ToArray();
         for (int round = 0; round < 3000; round++)
         {
             char[] text = sources[random.Next(sources.Length)].ToCharArray();
@@ -138,7 +138,7 @@ public class AssemblerErrorTests
         // Character noise mostly breaks a line at once; token-level edits keep lines plausible and so reach the
         // operand, range and label checks (a deleted label, a swapped operand, a number out of range).
         var random = new Random(1234);
-        string[] sources = ConformanceFile.Names().Select(n => ConformanceFile.Load(n).Assembly).ToArray();
+        string[] sources = ConformanceFile.Suite().Select(n => ConformanceFile.Load(n).Assembly).ToArray();
         string[] vocabulary =
         [
             "mov", "mov32", "lddw", "ldxw", "stxdw", "stb", "jeq", "jne32", "ja", "ja32", "call", "local", "kfunc", "exit",

@@ -4,7 +4,7 @@ namespace Ebpf.Vm.Tests.Conformance;
 public class ConformanceFileTests
 {
     [Fact]
-    public void TheSuiteHasAll313Files() => Assert.Equal(313, ConformanceFile.Names().Count());
+    public void TheSuiteHasAll313Files() => Assert.Equal(313, ConformanceFile.Suite().Count());
 
     [Fact]
     public void Parse_ReadsAsmMemoryResultAndRaw()
@@ -32,7 +32,7 @@ public class ConformanceFileTests
     [Fact]
     public void EveryFileParses()
     {
-        foreach (string name in ConformanceFile.Names())
+        foreach (string name in ConformanceFile.Suite())
             Assert.False(string.IsNullOrWhiteSpace(ConformanceFile.Load(name).Assembly), name);
     }
 }
