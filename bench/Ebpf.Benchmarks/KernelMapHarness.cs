@@ -11,8 +11,8 @@ namespace Ebpf.Benchmarks;
 /// </summary>
 internal static class KernelMapHarness
 {
-    private const int Rounds = 5;
-    private const int SingleOps = 100_000;
+    private const int SingleRounds = 5, BigRounds = 2, LoadRounds = 3;
+    private const int SingleOps = 20_000;
     private const int Big = 1_000_000;
     private const int Batch = 4096;
 
@@ -30,11 +30,11 @@ internal static class KernelMapHarness
     private static void Report(string name, (double Ns, double Bytes) r) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {r.Ns:F1} {r.Bytes:F2}"));
 
-    private static (double, double) Best(int operations, Action round)
+    private static (double, double) Best(int rounds, int operations, Action round)
     {
         round(); // warm up: tier-up, lazy statics
         (double ns, double bytes) best = (double.MaxValue, 0);
-        for (int r = 0; r < Rounds; r++)
+        for (int r = 0; r < rounds; r++)
         {
             long allocated = GC.GetAllocatedBytesForCurrentThread();
             long start = Stopwatch.GetTimestamp();
@@ -49,7 +49,7 @@ internal static class KernelMapHarness
     private static (double, double) HashUpdateLookup()
     {
         using KernelMap map = KernelMap.Create(MapType.Hash, 4, 8, 65536, "b_single");
-        return Best(SingleOps, () =>
+        return Best(SingleRounds, SingleOps, () =>
         {
             for (uint i = 0; i < SingleOps; i++)
             {
@@ -75,7 +75,7 @@ internal static class KernelMapHarness
         uint[] keys = new uint[Batch];
         ulong[] values = new ulong[Batch];
         var cursor = new MapBatchCursor();
-        return Best(Big, () =>
+        return Best(BigRounds, Big, () =>
         {
             cursor.Reset();
             int total = 0, n;
@@ -84,7 +84,7 @@ internal static class KernelMapHarness
         });
     }
 
-    private static (double, double) Iterate(KernelMap map) => Best(Big, () =>
+    private static (double, double) Iterate(KernelMap map) => Best(BigRounds, Big, () =>
     {
         int total = 0;
         foreach (uint key in map.Keys<uint>())
@@ -95,7 +95,7 @@ internal static class KernelMapHarness
         if (total != Big) throw new InvalidOperationException($"iteration saw {total} elements");
     });
 
-    private static (double, double) ObjectLoad(string path, int loads) => Best(loads, () =>
+    private static (double, double) ObjectLoad(string path, int loads) => Best(LoadRounds, loads, () =>
     {
         for (int i = 0; i < loads; i++)
         {

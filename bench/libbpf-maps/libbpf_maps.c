@@ -5,7 +5,8 @@
 //   batch_lookup_1m     one bpf_map_lookup_batch walk over a 1,000,000-element hash map (ns per element)
 //   iterate_1m          get_next_key + lookup over the same map (ns per element), the pre-batch way
 //   object_load         bpf_object__open_file + bpf_object__load + bpf_object__close of OBJECT (ns per object)
-// Each measurement is the best of ROUNDS rounds (the managed harness does the same).
+// Each measurement is the best of a few rounds (the managed harness uses the same counts); run.sh alternates the two
+// programs several times and keeps each side's best, so both see the same machine load.
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -17,8 +18,10 @@
 #include <unistd.h>
 #include <stdarg.h>
 
-#define ROUNDS 5
-#define SINGLE_OPS 100000
+#define SINGLE_ROUNDS 5
+#define SINGLE_OPS 20000
+#define BIG_ROUNDS 2
+#define LOAD_ROUNDS 3
 #define BIG 1000000
 #define BATCH 4096
 
@@ -40,7 +43,7 @@ static double hash_update_lookup(void)
     int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "b_single", 4, 8, 65536, NULL);
     if (fd < 0) die("create hash", errno);
     double best = 1e30;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0; r < SINGLE_ROUNDS; r++) {
         double t0 = now_ns();
         for (uint32_t i = 0; i < SINGLE_OPS; i++) {
             uint32_t key = i & 0xffff;
@@ -74,7 +77,7 @@ static double batch_lookup(int fd)
     uint32_t *keys = malloc(sizeof(uint32_t) * BATCH);
     uint64_t *values = malloc(sizeof(uint64_t) * BATCH);
     double best = 1e30;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0; r < BIG_ROUNDS; r++) {
         uint32_t token = 0, total = 0;
         int started = 0;
         double t0 = now_ns();
@@ -100,7 +103,7 @@ static double batch_lookup(int fd)
 static double iterate(int fd)
 {
     double best = 1e30;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0; r < BIG_ROUNDS; r++) {
         uint32_t key, next, total = 0;
         uint64_t value;
         double t0 = now_ns();
@@ -119,7 +122,7 @@ static double iterate(int fd)
 static double object_load(const char *path, int n)
 {
     double best = 1e30;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0; r < LOAD_ROUNDS; r++) {
         double t0 = now_ns();
         for (int i = 0; i < n; i++) {
             struct bpf_object *obj = bpf_object__open_file(path, NULL);
@@ -142,7 +145,7 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 int main(int argc, char **argv)
 {
     if (argc < 2) { fprintf(stderr, "usage: %s OBJECT [LOADS]\n", argv[0]); return 2; }
-    int loads = argc > 2 ? atoi(argv[2]) : 50;
+    int loads = argc > 2 ? atoi(argv[2]) : 20;
     libbpf_set_print(quiet);
     printf("hash_update_lookup %.1f\n", hash_update_lookup());
     int big = fill_big();

@@ -6,8 +6,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 object="${1:-$root/artifacts/bpf/xdp_drop_udp53.o}"
-loads="${2:-50}"
-passes="${3:-2}"
+loads="${2:-20}"
+passes="${3:-4}"
 out="$root/artifacts/bench/libbpf-maps"
 mkdir -p "$out"
 
@@ -27,7 +27,7 @@ for ((p = 1; p <= passes; p++)); do
     "$managed" --kernel-maps "$object" "$loads" >> "$out/managed.txt"
 done
 
-echo "object: $(basename "$object"), $loads loads per round; best of $passes passes x 5 rounds; $(nproc) CPUs, $(uname -r)"
+echo "object: $(basename "$object"), $loads loads per round; best of $passes passes of each side, alternating; $(nproc) CPUs, $(uname -r)"
 awk '
     FNR == NR { if (!($1 in c) || $2 < c[$1]) c[$1] = $2; next }
     { if (!($1 in m) || $2 < m[$1]) { m[$1] = $2; a[$1] = $3 } }
