@@ -67,6 +67,35 @@ public class CollectionLoadTests
         Assert.All(collection.Programs.Values, p => Assert.Contains(hits, p.Info().MapIds));
     }
 
+    [Fact]
+    public void Load_BindsRodataToEveryProgram_AsLibbpfDoes()
+    {
+        string path = RepoPaths.BpfObject("tests/rodata_unused.o");
+        CollectionSpec spec = CollectionSpec.LoadFile(path);
+        using KernelCollection collection = KernelCollection.Load(spec);
+        KernelMap rodata = collection.Maps.Values.Single(m => m.Name.EndsWith(".rodata", StringComparison.Ordinal));
+        // libbpf's view of the same object: the names of the maps each program holds.
+        using var dir = new BpfFsDirectory();
+        BpfTool.Run("prog", "loadall", path, dir.Path);
+        foreach ((string name, KernelProgram program) in collection.Programs)
+        {
+            JsonElement shown = BpfTool.Json("prog", "show", "pinned", dir[name]);
+            string[] libbpfMaps = shown.TryGetProperty("map_ids", out JsonElement ids)
+                ? [.. ids.EnumerateArray().Select(id => MapName(id.GetUInt32())).Order()]
+                : [];
+            string[] ours = [.. program.Info().MapIds.Select(id => collection.Maps.Values.Single(m => m.Id == id).Name).Order()];
+            Assert.Equal(libbpfMaps, ours);
+        }
+        if (Features.KernelFeatures.ProgBindMap.IsSupported)
+            Assert.All(collection.Programs.Values, p => Assert.Contains(rodata.Id, p.Info().MapIds));
+    }
+
+    private static string MapName(uint id)
+    {
+        using SafeBpfHandle map = KernelObjects.OpenMapById(id);
+        return MapInfo.Get(map).Name;
+    }
+
     /// <summary>bpftool's tag of each loaded program (one <c>prog show</c> listing for all) equals the spec's.</summary>
     private static void AssertTagsEqualBpftool(string relative, KernelCollection collection)
     {
