@@ -27,6 +27,7 @@ public sealed class AttrLayoutTests
         (typeof(BtfLoadAttr), "union bpf_attr", "", null),
         (typeof(EnableStatsAttr), "union bpf_attr", "enable_stats.", null),
         (typeof(LinkCreateAttr), "union bpf_attr", "link_create.", null),
+        (typeof(ProgBindMapAttr), "union bpf_attr", "prog_bind_map.", null),
         (typeof(ProgInfoRecord), "struct bpf_prog_info", "", 232),
         (typeof(MapInfoRecord), "struct bpf_map_info", "", 104),
         (typeof(BtfInfoRecord), "struct bpf_btf_info", "", 32),
