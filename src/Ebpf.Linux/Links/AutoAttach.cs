@@ -119,7 +119,12 @@ public static class AutoAttach
         {
             string list = Path.Combine(root, "available_filter_functions");
             if (!File.Exists(list)) continue;
-            string[] names = File.ReadLines(list).Select(l => l.Split(' ', 2)[0]).Where(n => Glob.IsMatch(pattern, n)).Distinct().ToArray();
+            string[] names;
+            try { names = File.ReadLines(list).Select(l => l.Split(' ', 2)[0]).Where(n => Glob.IsMatch(pattern, n)).Distinct().ToArray(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new KernelFeatureMissingException("kprobe.multi patterns (ftrace's available_filter_functions)", $"expand '{pattern}': read {list}: {e.Message}");
+            }
             return names.Length > 0 ? names : throw new ArgumentException($"no kernel function in {list} matches '{pattern}'", nameof(pattern));
         }
         throw new KernelFeatureMissingException("kprobe.multi patterns (ftrace's available_filter_functions)",

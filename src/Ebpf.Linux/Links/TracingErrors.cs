@@ -44,7 +44,7 @@ internal static class TracingErrors
                 "the kernel refuses BPF trampolines although the caller holds CAP_BPF and CAP_PERFMON (lockdown, or a kernel built without them)",
             _ => null,
         };
-        return why is null ? null : new KernelFeatureMissingException($"{hook} programs",
+        return why is null ? null : new KernelFeatureMissingException($"{hook} (BPF trampolines)",
             $"{operation}: {errno.Describe()}: {why}");
     }
 

@@ -134,29 +134,4 @@ public sealed class ProbeLinkTests
         using var obj = TraceObject.Load("trace_probes");
         Assert.Throws<FileNotFoundException>(() => UprobeLink.Attach(obj.Program("uprobe_getpid"), "libnosuch.so.9", "f"));
     }
-
-    [Fact]
-    public void AttachAndDispose_EveryProbeKind_LeavesNoFdsOrLinks()
-    {
-        using var obj = TraceObject.Load("trace_probes");
-        int before = FdCounter.Count();
-        var linksBefore = KernelObjects.LinkIds().ToHashSet();
-        foreach (string program in (string[])["tp_getppid", "raw_sys_enter", "uprobe_getpid", "uretprobe_getpid"])
-            obj.AutoAttach(program).Dispose();
-        PerfEventLink.ForceIoctlAttach = true;
-        try { obj.AutoAttach("tp_getppid").Dispose(); }
-        finally { PerfEventLink.ForceIoctlAttach = false; }
-        Assert.Equal(before, FdCounter.Count());
-        Assert.DoesNotContain(KernelObjects.LinkIds().Except(linksBefore), id => OwnedByUs(id, obj));
-    }
-
-    private static bool OwnedByUs(uint linkId, TraceObject obj)
-    {
-        try
-        {
-            using Link l = Link.OpenById(linkId);
-            return obj.Collection.Programs.Values.Any(p => p.Id == l.Info().ProgramId);
-        }
-        catch (BpfException) { return false; }
-    }
 }
