@@ -7,8 +7,8 @@
 struct {
     __uint(type, BPF_MAP_TYPE_SOCKMAP);
     __uint(max_entries, 1);
-    __type(key, __u32);
-    __type(value, __u64);
+    __uint(key_size, sizeof(__u32));     // sizes, not BTF types: the kernel refuses BTF on sockmaps (ENOTSUPP)
+    __uint(value_size, sizeof(__u64));
 } target SEC(".maps");
 
 struct {
