@@ -16,6 +16,8 @@ internal static class EbpfCommand
         root.Subcommands.Add(ConformancePluginCommand.Create());
         root.Subcommands.Add(BtfCommand.Create());
         root.Subcommands.Add(ObjectCommand.Create());
+        root.Subcommands.Add(Prog.ProgCommand.Create());
+        root.Subcommands.Add(Map.MapCommand.Create());
         return root;
     }
 }
