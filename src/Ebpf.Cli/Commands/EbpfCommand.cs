@@ -18,6 +18,8 @@ internal static class EbpfCommand
         root.Subcommands.Add(ObjectCommand.Create());
         root.Subcommands.Add(Prog.ProgCommand.Create());
         root.Subcommands.Add(Map.MapCommand.Create());
+        root.Subcommands.Add(Feature.FeatureProbeCommand.Create());
+        root.Subcommands.Add(StructOpsCommand.Create());
         return root;
     }
 }

@@ -13,5 +13,9 @@ internal static class ProgCommand
         ProgPinCommand.Create(),
         ProgLoadCommands.Load(),
         ProgLoadCommands.LoadAll(),
+        ProgAttachCommands.Attach(),
+        ProgAttachCommands.Detach(),
+        ProgRunCommand.Create(),
+        ProgProfileCommand.Create(),
     };
 }
