@@ -108,7 +108,7 @@ internal static class KernelLookup
         }
         catch (BpfException e) when (e.Errno == Errno.ENOENT)
         {
-            throw new CliError($"can't open {what} '{reference}': no such {what} (see 'ebpf {what[..4]} show')");
+            throw new CliError($"can't open {what} '{reference}': no such {what} (see 'ebpf {(what == "program" ? "prog" : what)} show')");
         }
     }
 

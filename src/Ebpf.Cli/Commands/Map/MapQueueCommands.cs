@@ -58,6 +58,7 @@ internal static class MapQueueCommands
             JsonOutput.Write(Console.Out, mode.Pretty, w =>
             {
                 w.WriteStartObject();
+                BpftoolJson.WriteHexArray(w, "key", []);     // bpftool prints the (empty) key of queues and stacks
                 BpftoolJson.WriteHexArray(w, "value", value);
                 w.WriteEndObject();
             });

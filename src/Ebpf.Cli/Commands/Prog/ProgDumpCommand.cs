@@ -72,7 +72,7 @@ internal static class ProgDumpCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("disasm", Kernelish(d));
-                    if (opcodes) WriteOpcodes(w, d.Slots[0]);
+                    if (opcodes) WriteOpcodes(w, d.Slots);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -97,14 +97,18 @@ internal static class ProgDumpCommand
     private static string Kernelish(DisassembledInstruction d) =>
         string.Create(CultureInfo.InvariantCulture, $"({d.Slots[0].OpCode.Value:x2}) {d.Text}");
 
-    private static void WriteOpcodes(System.Text.Json.Utf8JsonWriter w, Instruction first)
+    private static void WriteOpcodes(System.Text.Json.Utf8JsonWriter w, IReadOnlyList<Instruction> slots)
     {
+        Instruction first = slots[0];
         w.WriteStartObject("opcodes");
-        w.WriteString("code", "0x" + first.OpCode.Value.ToString("x", CultureInfo.InvariantCulture));
+        w.WriteString("code", "0x" + first.OpCode.Value.ToString("x2", CultureInfo.InvariantCulture));
         w.WriteString("src_reg", "0x" + ((byte)first.Source).ToString("x", CultureInfo.InvariantCulture));
         w.WriteString("dst_reg", "0x" + ((byte)first.Destination).ToString("x", CultureInfo.InvariantCulture));
         BpftoolJson.WriteHexArray(w, "off", BitConverter.GetBytes(first.Offset));
-        BpftoolJson.WriteHexArray(w, "imm", BitConverter.GetBytes(first.Immediate));
+        // A 16-byte lddw: bpftool prints the first imm followed by the whole second slot (12 bytes).
+        byte[] imm = BitConverter.GetBytes(first.Immediate);
+        if (slots.Count == 2) imm = [.. imm, .. MemoryMarshal.AsBytes(new[] { slots[1] }.AsSpan()).ToArray()];
+        BpftoolJson.WriteHexArray(w, "imm", imm);
         w.WriteEndObject();
     }
 

@@ -11,7 +11,7 @@ namespace Ebpf.Cli.Commands.Prog;
 /// <summary>
 /// <c>prog load</c> and <c>prog loadall</c>: parse the options, load the object, pin programs (and maps with
 /// <c>pinmaps</c>), attach and pin links with <c>autoattach</c>. Replaced maps (<c>map name M pinned P</c>) are handed
-/// to the loader as pins in a scratch bpffs directory, the way libbpf reuses pinned maps.
+/// to the loader as pins in a scratch bpffs directory (bpffs refuses names with dots), the way libbpf reuses pinned maps.
 /// </summary>
 internal static class ProgLoader
 {
@@ -54,7 +54,7 @@ internal static class ProgLoader
         if (spec.Programs.IsEmpty) throw new CliError($"{command}: '{objectPath}' has no programs");
         if (!all) spec = spec with { Programs = [.. spec.Programs.Select((p, i) => p with { AutoLoad = i == 0 })] };
 
-        string scratch = Path.Combine(BpfFs.DefaultRoot, $".ebpf-load-{Environment.ProcessId}");
+        string scratch = Path.Combine(BpfFs.DefaultRoot, $"ebpf-load-{Environment.ProcessId}");
         try
         {
             var options = KernelCollectionOptions.Default;
