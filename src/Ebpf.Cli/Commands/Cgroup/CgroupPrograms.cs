@@ -12,7 +12,7 @@ internal static class CgroupPrograms
     private const uint AllowOverride = 1, AllowMulti = 2, QueryEffective = 1;
 
     /// <summary>One attached program.</summary>
-    internal sealed record Attached(uint Id, AttachType Type, string? Flags, string Name);
+    internal sealed record Attached(uint Id, AttachType Type, string? Flags, string Name, uint AttachBtfObjectId, uint AttachBtfId);
 
     /// <summary>The attach types that take cgroups, with bpftool's names, in enum order (the order bpftool queries them).</summary>
     public static readonly AttachType[] CgroupTypes = [.. Enum.GetValues<AttachType>().Where(t => KernelEnumNames.Name(t).StartsWith("cgroup_", StringComparison.Ordinal) || t == AttachType.LsmCgroup).Order()];
@@ -30,7 +30,10 @@ internal static class CgroupPrograms
                 AttachedPrograms? attached = BpfCalls.Query(directory.Fd, type, effective ? QueryEffective : 0, withLinks: false);
                 if (attached is null) continue;
                 foreach (uint id in attached.ProgramIds)
-                    result.Add(new Attached(id, type, effective ? null : FlagsName(attached.AttachFlags), ProgramName(id)));   // the kernel reports no flags for effective queries
+                    {
+                    var (programName, btfObject, btfId) = ProgramDetails(id);
+                    result.Add(new Attached(id, type, effective ? null : FlagsName(attached.AttachFlags), programName, btfObject, btfId));
+                }   // the kernel reports no flags for effective queries
             }
             return result;
         }
@@ -52,6 +55,9 @@ internal static class CgroupPrograms
         w.WriteString("attach_type", KernelEnumNames.Name(p.Type));
         if (p.Flags is not null) w.WriteString("attach_flags", p.Flags);
         w.WriteString("name", p.Name);
+        w.WriteString("attach_btf_name", "");   // lsm_cgroup programs' BTF function name: not resolved yet (docs/COMPATIBILITY.md)
+        w.WriteNumber("attach_btf_obj_id", p.AttachBtfObjectId);
+        w.WriteNumber("attach_btf_id", p.AttachBtfId);
         w.WriteEndObject();
     }
 
@@ -64,7 +70,8 @@ internal static class CgroupPrograms
     public static string Plain(Attached p, bool indent)
     {
         string prefix = indent ? "    " : "", id = p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), type = KernelEnumNames.Name(p.Type);
-        return p.Flags is null ? $"{prefix}{id,-8} {type,-15} {p.Name,-15}\n" : $"{prefix}{id,-8} {type,-15} {p.Flags,-15} {p.Name,-15}\n";
+        // The last column is the attach BTF name, empty for every program but lsm_cgroup ones.
+        return p.Flags is null ? $"{prefix}{id,-8} {type,-15} {p.Name,-15} {"",-15}\n" : $"{prefix}{id,-8} {type,-15} {p.Flags,-15} {p.Name,-15} {"",-15}\n";
     }
 
     /// <summary>Writes a plain listing of <paramref name="programs"/>.</summary>
@@ -92,14 +99,15 @@ internal static class CgroupPrograms
         _ => null,
     };
 
-    private static string ProgramName(uint id)
+    private static (string Name, uint BtfObject, uint BtfId) ProgramDetails(uint id)
     {
         try
         {
             using var program = KernelProgram.OpenById(id);
-            return program.Info().Name;
+            ProgramInfo info = program.Info();
+            return (info.Name, info.AttachBtfObjectId, info.AttachBtfId);
         }
-        catch (BpfException) { return ""; }
+        catch (BpfException) { return ("", 0, 0); }
     }
 }
 
