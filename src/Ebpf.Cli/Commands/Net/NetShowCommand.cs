@@ -49,6 +49,8 @@ internal static class NetShowCommand
             uint[] flowDissector = FlowDissector();
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty))
                 JsonOutput.Write(Console.Out, parse.GetValue(GlobalOptions.Pretty), w => WriteJson(w, xdp, tc, flowDissector));
+            else if (TerminalTable.IsTerminal)
+                TerminalTable.Write(["HOOK", "DEVICE", "MODE/KIND", "PROGRAM", "ID", "LINK"], Rows(xdp, tc, flowDissector));
             else
                 Console.Out.Write(Plain(xdp, tc, flowDissector));
             return 0;
@@ -158,6 +160,18 @@ internal static class NetShowCommand
         for (int bit = 0; bit < 32; bit++)
             if ((flags & (1u << bit)) != 0) w.WriteNumberValue(1u << bit);
         w.WriteEndArray();
+    }
+
+    private static IEnumerable<string[]> Rows(List<XdpEntry> xdp, List<TcEntry> tc, uint[] flowDissector)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (XdpEntry e in xdp)
+            foreach (var (mode, id) in e.Programs)
+                yield return ["xdp", $"{e.Device.Name}({e.Device.Ifindex})", mode, ProgramName(id) ?? "", id.ToString(c), ""];
+        foreach (TcEntry e in tc)
+            yield return ["tc", $"{e.Device.Name}({e.Device.Ifindex})", e.Kind, e.Name ?? "", e.Id.ToString(c), e.LinkId == 0 ? "" : e.LinkId.ToString(c)];
+        foreach (uint id in flowDissector)
+            yield return ["flow_dissector", "", "", ProgramName(id) ?? "", id.ToString(c), ""];
     }
 
     private static string Plain(List<XdpEntry> xdp, List<TcEntry> tc, uint[] flowDissector)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Ebpf.Cli.Kernel;
 using Ebpf.Linux;
 
-namespace Ebpf.Cli.Commands.Link;
+namespace Ebpf.Cli.Commands.Links;
 
 /// <summary><c>ebpf link show [LINK]</c>: every link, or one.</summary>
 internal static class LinkShowCommand
