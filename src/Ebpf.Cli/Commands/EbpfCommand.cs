@@ -22,6 +22,10 @@ internal static class EbpfCommand
         root.Subcommands.Add(ConformancePluginCommand.Create());
         root.Subcommands.Add(BtfCommand.Create());
         root.Subcommands.Add(ObjectCommand.Create());
+        root.Subcommands.Add(Prog.ProgCommand.Create());
+        root.Subcommands.Add(Map.MapCommand.Create());
+        root.Subcommands.Add(Feature.FeatureProbeCommand.Create());
+        root.Subcommands.Add(StructOpsCommand.Create());
         return root;
     }
 }

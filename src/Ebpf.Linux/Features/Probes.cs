@@ -156,6 +156,14 @@ internal static unsafe partial class Probes
         return -r == (int)Errno.EBADF ? ProbeResult.Present : -r == (int)Errno.EINVAL ? ProbeResult.Missing : Inconclusive(r);
     }
 
+    /// <summary>BPF_PROG_BIND_MAP exists when a bogus program fd is refused with EBADF rather than an unknown command's EINVAL.</summary>
+    internal static ProbeResult ProgBindMapCommand()
+    {
+        var attr = new ProgBindMapAttr { ProgFd = uint.MaxValue, MapFd = uint.MaxValue };
+        int r = Bpf.Invoke(BpfCommand.ProgBindMap, ref attr);
+        return -r == (int)Errno.EBADF ? ProbeResult.Present : -r == (int)Errno.EINVAL ? ProbeResult.Missing : Inconclusive(r);
+    }
+
     /// <summary>mmap()able arrays: creating one with BPF_F_MMAPABLE.</summary>
     internal static ProbeResult MmapableArray()
     {

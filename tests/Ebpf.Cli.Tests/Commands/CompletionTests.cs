@@ -11,10 +11,10 @@ public sealed class CompletionTests : IDisposable
     [Fact]
     public void SuggestDirective_CompletesCommandsAndNetAttachTypes()
     {
-        var (code, stdout, _) = Tools.TryEbpf(null, "[suggest:8]", "ebpf lin");
+        var (code, stdout, _) = SideBySide.TryEbpf(null, "[suggest:8]", "ebpf lin");
         Assert.Equal(0, code);
         Assert.Equal(["link"], stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        (_, stdout, _) = Tools.TryEbpf(null, "[suggest:17]", "ebpf net attach x");
+        (_, stdout, _) = SideBySide.TryEbpf(null, "[suggest:17]", "ebpf net attach x");
         Assert.Contains("xdpgeneric", stdout.Split('\n'));
     }
 
@@ -23,9 +23,9 @@ public sealed class CompletionTests : IDisposable
     {
         // An 'ebpf' on the PATH, as the installed tool would be.
         string wrapper = Path.Combine(_bin, "ebpf");
-        File.WriteAllText(wrapper, $"#!/bin/sh\nexec dotnet '{Tools.CliDll}' \"$@\"\n");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec dotnet '{SideBySide.CliDll}' \"$@\"\n");
         ExternalTool.Run("chmod", "+x", wrapper);
-        string script = Tools.Ebpf(null, "completion", "bash");
+        string script = SideBySide.Ebpf(null, "completion", "bash");
         File.WriteAllText(Path.Combine(_bin, "ebpf.bash"), script);
         string test = $$"""
             export PATH='{{_bin}}':"$PATH"
@@ -42,7 +42,7 @@ public sealed class CompletionTests : IDisposable
     [InlineData("zsh", "compdef")]
     [InlineData("fish", "complete -c ebpf")]
     public void OtherShells_HaveScripts(string shell, string marker) =>
-        Assert.Contains(marker, Tools.Ebpf(null, "completion", shell), StringComparison.Ordinal);
+        Assert.Contains(marker, SideBySide.Ebpf(null, "completion", shell), StringComparison.Ordinal);
 
     public void Dispose() => Directory.Delete(_bin, recursive: true);
 }

@@ -29,7 +29,7 @@ public sealed class ToolPackagingTests : IDisposable
     [Fact]
     public void Version_MatchesTheAssembly()
     {
-        var (code, stdout, _) = Tools.TryEbpf(null, "--version");
+        var (code, stdout, _) = SideBySide.TryEbpf(null, "--version");
         Assert.Equal(0, code);
         Assert.StartsWith(typeof(Ebpf.Cli.Commands.EbpfCommand).Assembly.GetName().Version!.ToString(3), stdout.Trim(), StringComparison.Ordinal);
     }

@@ -21,28 +21,28 @@ public sealed class CgroupCompatibilityTests : IDisposable
     public void AttachedByEbpf_ShowAndTreeAgreeWithBpftool_DetachedByEbpf()
     {
         using var pins = new BpfFsDirectory();
-        Tools.Bpftool(null, "prog", "load", RepoPaths.BpfObject("tests/cgroup_skb_pass.o"), pins["egress"], "type", "cgroup/skb");
-        Tools.Bpftool(null, "prog", "load", RepoPaths.BpfObject("tests/cgroup_skb_pass.o"), pins["ingress"], "type", "cgroup/skb");
-        Tools.Ebpf(null, "cgroup", "attach", _cgroup, "cgroup_inet_egress", "pinned", pins["egress"], "multi");
-        Tools.Bpftool(null, "cgroup", "attach", Path.Combine(_cgroup, "child"), "ingress", "pinned", pins["ingress"]);
+        SideBySide.Bpftool(null, "prog", "load", RepoPaths.BpfObject("tests/cgroup_skb_pass.o"), pins["egress"], "type", "cgroup/skb");
+        SideBySide.Bpftool(null, "prog", "load", RepoPaths.BpfObject("tests/cgroup_skb_pass.o"), pins["ingress"], "type", "cgroup/skb");
+        SideBySide.Ebpf(null, "cgroup", "attach", _cgroup, "cgroup_inet_egress", "pinned", pins["egress"], "multi");
+        SideBySide.Bpftool(null, "cgroup", "attach", Path.Combine(_cgroup, "child"), "ingress", "pinned", pins["ingress"]);
 
         foreach (string[] args in new[] { new[] { "cgroup", "show", _cgroup }, ["cgroup", "show", Path.Combine(_cgroup, "child"), "effective"], ["cgroup", "tree", _cgroup] })
         {
-            JsonElement bpftool = Tools.Json(Tools.Bpftool(null, ["-j", .. args]));
+            JsonElement bpftool = SideBySide.Json(SideBySide.Bpftool(null, ["-j", .. args]));
             Assert.NotEqual(0, bpftool.GetArrayLength());
-            Tools.AssertSameFields(bpftool, Tools.Json(Tools.Ebpf(null, ["-j", .. args])));
-            Assert.Equal(Tools.Bpftool(null, args), Tools.Ebpf(null, args));
+            SideBySide.AssertSameFields(bpftool, SideBySide.Json(SideBySide.Ebpf(null, ["-j", .. args])));
+            Assert.Equal(SideBySide.Bpftool(null, args), SideBySide.Ebpf(null, args));
         }
 
-        Tools.Ebpf(null, "cgroup", "detach", _cgroup, "cgroup_inet_egress", "pinned", pins["egress"]);
-        Tools.Ebpf(null, "cgroup", "detach", Path.Combine(_cgroup, "child"), "cgroup_inet_ingress", "pinned", pins["ingress"]);
-        Assert.Equal(0, Tools.Json(Tools.Bpftool(null, "-j", "cgroup", "tree", _cgroup)).GetArrayLength());
+        SideBySide.Ebpf(null, "cgroup", "detach", _cgroup, "cgroup_inet_egress", "pinned", pins["egress"]);
+        SideBySide.Ebpf(null, "cgroup", "detach", Path.Combine(_cgroup, "child"), "cgroup_inet_ingress", "pinned", pins["ingress"]);
+        Assert.Equal(0, SideBySide.Json(SideBySide.Bpftool(null, "-j", "cgroup", "tree", _cgroup)).GetArrayLength());
     }
 
     [Fact]
     public void BadCgroup_IsOneLineError()
     {
-        var (code, _, stderr) = Tools.TryEbpf(null, "cgroup", "show", "/sys/fs/cgroup/no-such-cgroup-here");
+        var (code, _, stderr) = SideBySide.TryEbpf(null, "cgroup", "show", "/sys/fs/cgroup/no-such-cgroup-here");
         Assert.NotEqual(0, code);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("no-such-cgroup-here", stderr, StringComparison.Ordinal);

@@ -15,26 +15,26 @@ public class LinkCompatibilityTests
         using var veth = new VethPair();
         using var pins = new BpfFsDirectory();
         if (!Linux.Features.KernelFeatures.LinkType(LinkType.Xdp).IsSupported) Assert.Skip("XDP links need Linux 5.9+");
-        Tools.Bpftool(null, "prog", "load", RepoPaths.BpfObject("xdp_drop_udp53.o"), pins["prog"], "type", "xdp");
+        SideBySide.Bpftool(null, "prog", "load", RepoPaths.BpfObject("xdp_drop_udp53.o"), pins["prog"], "type", "xdp");
         using KernelProgram program = KernelProgram.OpenPinned(pins["prog"]);
         using XdpLink link = NetworkNamespace.Run(veth.NamespaceA, () => XdpLink.Attach(program, NetworkNamespace.InterfaceIndex(veth.InterfaceA), XdpMode.Generic));
         string id = link.Info().Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        JsonElement bpftool = Tools.Json(Tools.Bpftool(null, "-j", "link", "show", "id", id));
-        JsonElement ebpf = Tools.Json(Tools.Ebpf(null, "-j", "link", "show", "id", id));
+        JsonElement bpftool = SideBySide.Json(SideBySide.Bpftool(null, "-j", "link", "show", "id", id));
+        JsonElement ebpf = SideBySide.Json(SideBySide.Ebpf(null, "-j", "link", "show", "id", id));
         Assert.Equal("xdp", bpftool.GetProperty("type").GetString());
-        Tools.AssertSameFields(bpftool, ebpf);
-        Assert.Equal(FirstLine(Tools.Bpftool(null, "link", "show", "id", id)), FirstLine(Tools.Ebpf(null, "link", "show", "id", id)));
+        SideBySide.AssertSameFields(bpftool, ebpf);
+        Assert.Equal(FirstLine(SideBySide.Bpftool(null, "link", "show", "id", id)), FirstLine(SideBySide.Ebpf(null, "link", "show", "id", id)));
         AssertListsAgree(id);
 
-        Tools.Ebpf(null, "link", "pin", "id", id, pins["link"]);
-        Assert.Equal(link.Info().Id, Tools.Json(Tools.Bpftool(null, "-j", "link", "show", "pinned", pins["link"])).GetProperty("id").GetUInt32());
-        Tools.AssertSameFields(Tools.Json(Tools.Bpftool(null, "-j", "link", "show", "pinned", pins["link"])),
-            Tools.Json(Tools.Ebpf(null, "-j", "link", "show", "pinned", pins["link"])));
+        SideBySide.Ebpf(null, "link", "pin", "id", id, pins["link"]);
+        Assert.Equal(link.Info().Id, SideBySide.Json(SideBySide.Bpftool(null, "-j", "link", "show", "pinned", pins["link"])).GetProperty("id").GetUInt32());
+        SideBySide.AssertSameFields(SideBySide.Json(SideBySide.Bpftool(null, "-j", "link", "show", "pinned", pins["link"])),
+            SideBySide.Json(SideBySide.Ebpf(null, "-j", "link", "show", "pinned", pins["link"])));
 
-        Assert.Single(Tools.Json(Tools.Bpftool(veth.NamespaceA, "-j", "net", "show"))[0].GetProperty("xdp").EnumerateArray());
-        Tools.Ebpf(null, "link", "detach", "pinned", pins["link"]);
-        Assert.Empty(Tools.Json(Tools.Bpftool(veth.NamespaceA, "-j", "net", "show"))[0].GetProperty("xdp").EnumerateArray());
+        Assert.Single(SideBySide.Json(SideBySide.Bpftool(veth.NamespaceA, "-j", "net", "show"))[0].GetProperty("xdp").EnumerateArray());
+        SideBySide.Ebpf(null, "link", "detach", "pinned", pins["link"]);
+        Assert.Empty(SideBySide.Json(SideBySide.Bpftool(veth.NamespaceA, "-j", "net", "show"))[0].GetProperty("xdp").EnumerateArray());
     }
 
     [Fact]
@@ -70,23 +70,23 @@ public class LinkCompatibilityTests
     {
         KernelAssert.RequireRoot();
         using var pins = new BpfFsDirectory();
-        Tools.Bpftool(null, "prog", "load", RepoPaths.BpfObject("trace_openat.o"), pins["prog"], "pinmaps", pins["maps"]);
+        SideBySide.Bpftool(null, "prog", "load", RepoPaths.BpfObject("trace_openat.o"), pins["prog"], "pinmaps", pins["maps"]);
         using KernelProgram program = KernelProgram.OpenPinned(pins["prog"]);
         using TracepointLink link = KernelAssert.RunOrSkip(() => TracepointLink.Attach(program, "syscalls", "sys_enter_openat"));
         string id = link.Info().Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Tools.AssertSameFields(Tools.Json(Tools.Bpftool(null, "-j", "link", "show", "id", id)), Tools.Json(Tools.Ebpf(null, "-j", "link", "show", "id", id)));
-        Assert.Equal(FirstLine(Tools.Bpftool(null, "link", "show", "id", id)), FirstLine(Tools.Ebpf(null, "link", "show", "id", id)));
+        SideBySide.AssertSameFields(SideBySide.Json(SideBySide.Bpftool(null, "-j", "link", "show", "id", id)), SideBySide.Json(SideBySide.Ebpf(null, "-j", "link", "show", "id", id)));
+        Assert.Equal(FirstLine(SideBySide.Bpftool(null, "link", "show", "id", id)), FirstLine(SideBySide.Ebpf(null, "link", "show", "id", id)));
     }
 
     [Fact]
     public void MissingLink_IsOneLineError()
     {
         KernelAssert.RequireRoot();
-        var (code, _, stderr) = Tools.TryEbpf(null, "link", "show", "id", "4000000000");
+        var (code, _, stderr) = SideBySide.TryEbpf(null, "link", "show", "id", "4000000000");
         Assert.NotEqual(0, code);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("4000000000", stderr, StringComparison.Ordinal);
-        (code, _, stderr) = Tools.TryEbpf(null, "link", "detach", "pinned", "/sys/fs/bpf/no-such-link-here");
+        (code, _, stderr) = SideBySide.TryEbpf(null, "link", "detach", "pinned", "/sys/fs/bpf/no-such-link-here");
         Assert.NotEqual(0, code);
         Assert.Contains("/sys/fs/bpf/no-such-link-here", stderr, StringComparison.Ordinal);
     }
@@ -97,6 +97,6 @@ public class LinkCompatibilityTests
     private static void AssertListsAgree(string id)
     {
         JsonElement Mine(JsonElement list) => list.EnumerateArray().Single(l => l.GetProperty("id").GetRawText() == id);
-        Tools.AssertSameFields(Mine(Tools.Json(Tools.Bpftool(null, "-j", "link", "list"))), Mine(Tools.Json(Tools.Ebpf(null, "-j", "link", "list"))));
+        SideBySide.AssertSameFields(Mine(SideBySide.Json(SideBySide.Bpftool(null, "-j", "link", "list"))), Mine(SideBySide.Json(SideBySide.Ebpf(null, "-j", "link", "list"))));
     }
 }

@@ -13,20 +13,20 @@ public class PerfCompatibilityTests
     {
         KernelAssert.RequireRoot();
         using var pins = new BpfFsDirectory();
-        Tools.Bpftool(null, "prog", "load", RepoPaths.BpfObject("trace_openat.o"), pins["prog"], "pinmaps", pins["maps"]);
+        SideBySide.Bpftool(null, "prog", "load", RepoPaths.BpfObject("trace_openat.o"), pins["prog"], "pinmaps", pins["maps"]);
         using KernelProgram program = KernelProgram.OpenPinned(pins["prog"]);
         using TracepointLink link = KernelAssert.RunOrSkip(() => TracepointLink.Attach(program, "syscalls", "sys_enter_openat"));
 
         JsonElement[] Mine(JsonElement list) => [.. list.EnumerateArray().Where(e => e.GetProperty("pid").GetInt32() == Environment.ProcessId)];
-        JsonElement[] bpftool = Mine(Tools.Json(Tools.Bpftool(null, "-j", "perf", "list")));
-        JsonElement[] ebpf = Mine(Tools.Json(Tools.Ebpf(null, "-j", "perf", "list")));
+        JsonElement[] bpftool = Mine(SideBySide.Json(SideBySide.Bpftool(null, "-j", "perf", "list")));
+        JsonElement[] ebpf = Mine(SideBySide.Json(SideBySide.Ebpf(null, "-j", "perf", "list")));
         JsonElement entry = Assert.Single(bpftool);
         Assert.Equal("tracepoint", entry.GetProperty("fd_type").GetString());
         Assert.Equal("sys_enter_openat", entry.GetProperty("tracepoint").GetString());
         Assert.Equal(bpftool.Length, ebpf.Length);
-        for (int i = 0; i < bpftool.Length; i++) Tools.AssertSameFields(bpftool[i], ebpf[i]);
+        for (int i = 0; i < bpftool.Length; i++) SideBySide.AssertSameFields(bpftool[i], ebpf[i]);
 
         string Line(string output) => output.Split('\n').Single(l => l.StartsWith($"pid {Environment.ProcessId} ", StringComparison.Ordinal));
-        Assert.Equal(Line(Tools.Bpftool(null, "perf", "list")), Line(Tools.Ebpf(null, "perf", "list")));
+        Assert.Equal(Line(SideBySide.Bpftool(null, "perf", "list")), Line(SideBySide.Ebpf(null, "perf", "list")));
     }
 }

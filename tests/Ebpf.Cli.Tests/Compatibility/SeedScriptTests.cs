@@ -40,7 +40,7 @@ public class SeedScriptTests
         {
             string name = string.Join(' ', args.Where(a => !a.StartsWith('-')).Take(2));
             string? where = inNamespace ? ns : null;
-            string output = useEbpf(name) ? Tools.Ebpf(where, args) : Tools.Bpftool(where, args);
+            string output = useEbpf(name) ? SideBySide.Ebpf(where, args) : SideBySide.Bpftool(where, args);
             outputs.Add($"{name}: {Normalize(output)}");
             return output;
         }
