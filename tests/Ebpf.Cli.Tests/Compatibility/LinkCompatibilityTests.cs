@@ -43,23 +43,23 @@ public class LinkCompatibilityTests
         using var veth = new VethPair();
         using var pins = new BpfFsDirectory();
         if (!Linux.Features.KernelFeatures.LinkType(LinkType.Tcx).IsSupported) Assert.Skip($"tcx needs Linux 6.6+ (this is {KernelAssert.KernelRelease})");
-        Tools.Bpftool(null, "prog", "load", RepoPaths.BpfObject("tests/tc_pass.o"), pins["tc"], "type", "classifier");
+        SideBySide.Bpftool(null, "prog", "load", RepoPaths.BpfObject("tests/tc_pass.o"), pins["tc"], "type", "classifier");
         using KernelProgram program = KernelProgram.OpenPinned(pins["tc"]);
         int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceA, veth.InterfaceA);
         using TcxLink link = NetworkNamespace.Run(veth.NamespaceA, () => TcxLink.Attach(program, ifindex, TcDirection.Egress));
         string id = link.Info().Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // bpftool 7.1 prints the type as a number (libbpf 1.1 has no name for tcx): docs/COMPATIBILITY.md.
-        JsonElement bpftool = Tools.Json(Tools.Bpftool(null, "-j", "link", "show", "id", id));
-        JsonElement ebpf = Tools.Json(Tools.Ebpf(veth.NamespaceA, "-j", "link", "show", "id", id));
+        JsonElement bpftool = SideBySide.Json(SideBySide.Bpftool(null, "-j", "link", "show", "id", id));
+        JsonElement ebpf = SideBySide.Json(SideBySide.Ebpf(veth.NamespaceA, "-j", "link", "show", "id", id));
         Assert.Equal((int)LinkType.Tcx, bpftool.GetProperty("type").GetInt32());
-        Tools.AssertSameFields(bpftool, ebpf, "$", "type");
+        SideBySide.AssertSameFields(bpftool, ebpf, "$", "type");
         Assert.Equal("tcx", ebpf.GetProperty("type").GetString());
         Assert.Equal(veth.InterfaceA, ebpf.GetProperty("devname").GetString());
         Assert.Equal(ifindex, ebpf.GetProperty("ifindex").GetInt32());
         Assert.Equal("tcx_egress", ebpf.GetProperty("attach_type").GetString());
 
-        JsonElement tc = Assert.Single(Tools.Json(Tools.Ebpf(veth.NamespaceA, "-j", "net", "show"))[0].GetProperty("tc").EnumerateArray());
+        JsonElement tc = Assert.Single(SideBySide.Json(SideBySide.Ebpf(veth.NamespaceA, "-j", "net", "show"))[0].GetProperty("tc").EnumerateArray());
         Assert.Equal("tcx/egress", tc.GetProperty("kind").GetString());
         Assert.Equal(link.Info().Id, tc.GetProperty("link_id").GetUInt32());
         Assert.Equal(program.Id, tc.GetProperty("prog_id").GetUInt32());

@@ -42,10 +42,10 @@ internal static class PerfCommand
                     w.WriteEndArray();
                 });
             }
-            else if (TerminalTable.IsTerminal)
+            else if (OutputMode.From(parse).Terminal)
             {
                 var c = System.Globalization.CultureInfo.InvariantCulture;
-                TerminalTable.Write(["PID", "COMM", "FD", "PROG", "TYPE", "ATTACH POINT"], entries.Select(e => new[]
+                HumanTable.Write("programs attached to perf events", ["PID", "COMM", "FD", "PROG", "TYPE", "ATTACH POINT"], entries.Select(e => new[]
                 {
                     e.Pid.ToString(c), ProcessFds.Comm(e.Pid), e.Fd.ToString(c), e.Info.ProgramId.ToString(c), TypeName(e.Info.Type),
                     AttachPoint(e),
