@@ -79,6 +79,58 @@ public class LinkCompatibilityTests
     }
 
     [Fact]
+    public void CgroupLink_ShowAgreesWithBpftool()
+    {
+        KernelAssert.RequireRoot();
+        using var pins = new BpfFsDirectory();
+        string? mount = File.ReadLines("/proc/mounts").Select(l => l.Split(' ')).FirstOrDefault(f => f.Length > 2 && f[2] == "cgroup2")?[1];
+        if (mount is null) Assert.Skip("no cgroup v2 mount");
+        string cgroup = Path.Combine(mount, $"ebpf-cli-link-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        Directory.CreateDirectory(cgroup);
+        try
+        {
+            SideBySide.Bpftool(null, "prog", "load", RepoPaths.BpfObject("tests/cgroup_skb_pass.o"), pins["prog"], "type", "cgroup/skb");
+            using KernelProgram program = KernelProgram.OpenPinned(pins["prog"]);
+            using CgroupLink link = KernelAssert.RunOrSkip(() => CgroupLink.Attach(program, cgroup, AttachType.CgroupInetEgress));
+            string id = link.Info().Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            JsonElement bpftool = SideBySide.Json(SideBySide.Bpftool(null, "-j", "link", "show", "id", id));
+            Assert.Equal("cgroup_inet_egress", bpftool.GetProperty("attach_type").GetString());
+            SideBySide.AssertSameFields(bpftool, SideBySide.Json(SideBySide.Ebpf(null, "-j", "link", "show", "id", id)));
+            Assert.Equal(SideBySide.Bpftool(null, "link", "show", "id", id).Split("\n\tpids")[0].TrimEnd('\n'),
+                SideBySide.Ebpf(null, "link", "show", "id", id).Split("\n\tpids")[0].TrimEnd('\n'));
+        }
+        finally
+        {
+            Directory.Delete(cgroup);
+        }
+    }
+
+    [Fact]
+    public void RawTracepointLink_ShowAndPerfListAgreeWithBpftool()
+    {
+        KernelAssert.RequireRoot();
+        using var pins = new BpfFsDirectory();
+        SideBySide.Bpftool(null, "prog", "loadall", RepoPaths.BpfObject("tests/trace_probes.o"), pins["progs"]);
+        using KernelProgram program = KernelProgram.OpenPinned(pins["progs"] + "/raw_sys_enter");
+        using RawTracepointLink link = KernelAssert.RunOrSkip(() => RawTracepointLink.Attach(program, "sys_enter"));
+        string id = link.Info().Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        JsonElement bpftool = SideBySide.Json(SideBySide.Bpftool(null, "-j", "link", "show", "id", id));
+        Assert.Equal("sys_enter", bpftool.GetProperty("tp_name").GetString());
+        SideBySide.AssertSameFields(bpftool, SideBySide.Json(SideBySide.Ebpf(null, "-j", "link", "show", "id", id)));
+        Assert.Equal(SideBySide.Bpftool(null, "link", "show", "id", id).Split("\n\tpids")[0].TrimEnd('\n'),
+            SideBySide.Ebpf(null, "link", "show", "id", id).Split("\n\tpids")[0].TrimEnd('\n'));
+
+        // perf list reports the raw tracepoint link's fd of this process (BPF_TASK_FD_QUERY on a bpf-link fd).
+        JsonElement[] Mine(JsonElement list) => [.. list.EnumerateArray().Where(e => e.GetProperty("pid").GetInt32() == Environment.ProcessId)];
+        JsonElement[] fromBpftool = Mine(SideBySide.Json(SideBySide.Bpftool(null, "-j", "perf", "list")));
+        JsonElement[] fromEbpf = Mine(SideBySide.Json(SideBySide.Ebpf(null, "-j", "perf", "list")));
+        JsonElement entry = Assert.Single(fromBpftool);
+        Assert.Equal("raw_tracepoint", entry.GetProperty("fd_type").GetString());
+        Assert.Equal(fromBpftool.Length, fromEbpf.Length);
+        SideBySide.AssertSameFields(entry, fromEbpf[0]);
+    }
+
+    [Fact]
     public void MissingLink_IsOneLineError()
     {
         KernelAssert.RequireRoot();
