@@ -92,7 +92,7 @@ internal static class ProgLoader
             program.Pin(path);
             pinned.Add(path);
             if (!autoAttach) continue;
-            using Link? link = ProgAutoAttach.Attach(program, p);
+            using Ebpf.Linux.Links.Link? link = ProgAutoAttach.Attach(program, p);
             if (link is PerfEventLink perf)
             {
                 string linkPath = all ? Path.Combine(pinPath, p.Name + "_link") : pinPath + "_link";
