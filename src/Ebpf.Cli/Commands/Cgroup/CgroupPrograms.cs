@@ -110,34 +110,3 @@ internal static class CgroupPrograms
         catch (BpfException) { return ("", 0, 0); }
     }
 }
-
-/// <summary>An O_RDONLY|O_DIRECTORY fd of a cgroup directory, the target BPF_PROG_ATTACH/QUERY take for cgroups.</summary>
-internal sealed partial class SafeFileHandleDirectory : IDisposable
-{
-    private SafeFileHandleDirectory(int fd) => Fd = fd;
-
-    /// <summary>The fd.</summary>
-    public int Fd { get; }
-
-    /// <summary>Opens <paramref name="path"/>.</summary>
-    /// <exception cref="CliError">It cannot be opened.</exception>
-    public static SafeFileHandleDirectory Open(string path)
-    {
-        int fd = OpenDirectory(path, 0x10000 | 0x80000);   // O_RDONLY | O_DIRECTORY | O_CLOEXEC
-        if (fd < 0)
-        {
-            var errno = (Errno)System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            throw new CliError($"can't open cgroup {path}: {errno.Describe()} (a directory under the cgroup v2 mount, e.g. /sys/fs/cgroup)");
-        }
-        return new SafeFileHandleDirectory(fd);
-    }
-
-    /// <summary>Closes the fd.</summary>
-    public void Dispose() => CloseFd(Fd);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    private static partial int OpenDirectory(string path, int flags);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "close")]
-    private static partial int CloseFd(int fd);
-}
