@@ -26,6 +26,8 @@ public class CollectionLoadTests
     {
         if (!File.Exists("/sys/kernel/btf/vmlinux")) Assert.Skip("the kernel has no BTF: CO-RE objects cannot be relocated");
         CollectionSpec spec = CollectionSpec.LoadFile(RepoPaths.BpfObject(relative), new CollectionLoadOptions { TargetBtf = Vmlinux.Value });
+        GC.Collect();   // earlier tests' bpftool pipes close in finalizers: not while we count
+        GC.WaitForPendingFinalizers();
         int fdsBefore = FdCounter.Count();
         using (KernelCollection collection = KernelCollection.Load(spec))
         {
@@ -46,12 +48,34 @@ public class CollectionLoadTests
                 KernelMap kernel = collection.Map(map.Name);
                 Assert.Equal(map.Type, kernel.Type);
                 Assert.Equal((int)map.MaxEntries, kernel.MaxEntries);
+                // The object's BTF was loaded, not dropped: global data maps are typed by their fixed-up DATASEC.
+                if (map.Kind is MapKind.Data or MapKind.ReadOnlyData or MapKind.Bss && spec.Btf?[map.BtfValueTypeId] is BtfDataSec { Size: > 0 })
+                    Assert.Equal(map.BtfValueTypeId, kernel.Info().BtfValueTypeId);
             }
+            foreach (ProgramSpec program in spec.Programs.Where(p => p.AutoLoad && !p.FuncInfo.IsEmpty))
+                Assert.True(collection.Program(program.Name).Info().BtfId != 0, $"{relative}: program {program.Name} was loaded without BTF");
         }
         // bpftool's redirected pipes close in finalizers: let them run before counting.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Assert.Equal(fdsBefore, FdCounter.Count());
+    }
+
+    /// <summary>
+    /// An older kernel's view: with FLOAT, DECL_TAG, TYPE_TAG and ENUM64 unknown, every object's BTF is rewritten
+    /// without them and this kernel still accepts it, with every type id where it was.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Objects))]
+    public void SanitizedBtf_ForAKernelWithoutNewKinds_Loads(string relative)
+    {
+        CollectionSpec spec = CollectionSpec.LoadFile(RepoPaths.BpfObject(relative), new CollectionLoadOptions { TargetBtf = Vmlinux.Value });
+        if (spec.Btf is null) Assert.Skip($"{relative} has no BTF");
+        BtfSpec old = ObjectBtfSanitizer.Sanitize(spec.Btf, _ => false);
+        Assert.DoesNotContain(old.OwnTypes, t => t.Kind is BtfKind.Float or BtfKind.DeclTag or BtfKind.TypeTag or BtfKind.Enum64);
+        Assert.True(old.OwnTypes.Count >= spec.Btf.OwnTypes.Count);
+        using SafeBpfHandle loaded = KernelBtf.Load(BtfWriter.WritePreservingStrings(old));
+        using SafeBpfHandle current = KernelBtf.Load(BtfWriter.WritePreservingStrings(ObjectBtfSanitizer.Sanitize(spec.Btf)));
     }
 
     [Fact]
