@@ -14,11 +14,7 @@ public class CollectionLoadTests
     private static readonly Lazy<BtfSpec> Vmlinux = new(() => BtfReader.Parse(File.ReadAllBytes("/sys/kernel/btf/vmlinux")));
 
     // bpf/rejected/ holds objects the verifier must refuse (VerifierLogTests).
-    public static TheoryData<string> Objects() =>
-        new(Directory.EnumerateFiles(RepoPaths.BpfObjects, "*.o", SearchOption.AllDirectories)
-            .Select(p => Path.GetRelativePath(RepoPaths.BpfObjects, p))
-            .Where(p => !p.StartsWith("rejected" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal));
+    public static TheoryData<string> Objects() => new(RepoPaths.LoadableBpfObjects());
 
     [Theory]
     [MemberData(nameof(Objects))]

@@ -70,14 +70,8 @@ internal static class BpftoolOracle
         }
     }
 
-    /// <summary>Every compiled object under bpf/ in the test output, relative paths.</summary>
-    public static TheoryData<string> Objects()
-    {
-        var data = new TheoryData<string>();
-        foreach (string path in Directory.GetFiles(RepoPaths.BpfObjects, "*.o", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            data.Add(Path.GetRelativePath(RepoPaths.BpfObjects, path));
-        return data;
-    }
+    /// <summary>Every compiled object under bpf/ the kernel accepts (bpftool loads them), relative paths.</summary>
+    public static TheoryData<string> Objects() => new(RepoPaths.LoadableBpfObjects());
 
     /// <summary>bpftool's names for map types (libbpf's map_type_name).</summary>
     public static string MapTypeName(MapType type) => type switch
