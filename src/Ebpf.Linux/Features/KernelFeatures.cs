@@ -37,6 +37,9 @@ public static class KernelFeatures
     /// <summary>BPF_MAP_*_BATCH commands (Linux 5.6+).</summary>
     public static KernelFeature MapBatchOperations { get; } = new("BPF_MAP_LOOKUP_BATCH", "5.6", Probes.MapBatch);
 
+    /// <summary>ISA v4 instructions: sign-extending loads and moves, sdiv/smod, bswap, gotol (Linux 6.6+).</summary>
+    public static KernelFeature InstructionSetV4 { get; } = new("BPF ISA v4", "6.6", Probes.InstructionSetV4);
+
     /// <summary>Whether maps of <paramref name="type"/> can be created.</summary>
     public static KernelFeature MapType(MapType type) =>
         s_mapTypes.GetOrAdd(type, t => new KernelFeature(KernelNames.Of(t), MapSince(t), () => Probes.MapType(t)));

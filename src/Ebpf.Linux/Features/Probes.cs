@@ -7,7 +7,7 @@ namespace Ebpf.Linux.Features;
 // The probes behind KernelFeatures. Each creates a throwaway object straight through Interop (not through KernelMap or
 // ProgramLoader, whose error paths consult these probes) and closes it. EPERM and ENOMEM say nothing about the kernel's
 // abilities, only about ours: Inconclusive.
-internal static unsafe class Probes
+internal static unsafe partial class Probes
 {
     internal static ProbeResult MapType(MapType type)
     {
