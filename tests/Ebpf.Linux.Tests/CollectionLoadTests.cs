@@ -30,7 +30,8 @@ public class CollectionLoadTests
         int fdsBefore = FdCounter.Count();
         // Objects for features this kernel lacks (user_ringbuf_drain.o needs 6.1; fentry where trampolines are
         // refused) skip with the reason.
-        using (KernelCollection collection = KernelAssert.RunOrSkip(() => KernelCollection.Load(spec)))
+        using var pins = new BpfFsDirectory();   // maps pinned by name (linking_mix.o) go here, and away after the test
+        using (KernelCollection collection = KernelAssert.RunOrSkip(() => KernelCollection.Load(spec, new KernelCollectionOptions { PinPath = pins.Path })))
         {
             Assert.Equal(spec.Programs.Count(p => p.AutoLoad), collection.Programs.Count);
             AssertTagsEqualBpftool(relative, collection);
@@ -92,6 +93,30 @@ public class CollectionLoadTests
             || (cls == 0x01 && (op & 0xe0) == 0x80)
             || op == 0x06;
     });
+
+    [Fact]
+    public void Load_PinnedByName_ReusesTheMap_AndRefusesAnIncompatiblePin()
+    {
+        CollectionSpec spec = CollectionSpec.LoadFile(RepoPaths.BpfObject("tests/linking_mix.o"), new CollectionLoadOptions { TargetBtf = Vmlinux.Value });
+        MapSpec pinnedSpec = spec.Maps.Single(m => m.Pinning == MapPinning.ByName);
+        using var pins = new BpfFsDirectory();
+        var options = new KernelCollectionOptions { PinPath = pins.Path };
+        uint id;
+        using (KernelCollection first = KernelCollection.Load(spec, options))
+        {
+            id = first.Map(pinnedSpec.Name).Id;
+            Assert.Equal(id, BpfTool.Json("map", "show", "pinned", pins[pinnedSpec.Name]).GetProperty("id").GetUInt32());
+        }
+        using (KernelCollection second = KernelCollection.Load(spec, options))
+            Assert.Equal(id, second.Map(pinnedSpec.Name).Id);   // the pin kept the map alive; the second load reused it
+
+        BpfFs.Unpin(pins[pinnedSpec.Name]);
+        using (KernelMap other = KernelMap.Create(pinnedSpec.Type, (int)pinnedSpec.KeySize, (int)pinnedSpec.ValueSize, (int)pinnedSpec.MaxEntries + 1, "t_pin_clash"))
+            other.Pin(pins[pinnedSpec.Name]);
+        var e = Assert.Throws<InvalidOperationException>(() => KernelCollection.Load(spec, options));
+        Assert.Contains("incompatible", e.Message, StringComparison.Ordinal);
+        Assert.Contains(pins[pinnedSpec.Name], e.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Load_HundredPrograms_AllLoad_WithBpftoolsTags()
