@@ -83,7 +83,7 @@ public sealed class ProbeLinkTests
 
     [Theory]
     [InlineData("kprobe_openat2", TraceObject.Kprobe)]
-    [InlineData("kretprobe_openat2", TraceObject.Kretprobe)]
+    [InlineData("kret_openat2", TraceObject.Kretprobe)]
     public void Kprobe_DoSysOpenat2_CountsOwnOpens_OrSkipsWithoutKprobes(string program, int slot)
     {
         using var obj = TraceObject.Load("trace_probes");
@@ -94,7 +94,7 @@ public sealed class ProbeLinkTests
 
     [Theory]
     [InlineData("uprobe_getpid", TraceObject.Uprobe)]
-    [InlineData("uretprobe_getpid", TraceObject.Uretprobe)]
+    [InlineData("uret_getpid", TraceObject.Uretprobe)]
     public void Uprobe_LibcGetpid_CountsOwnCalls_AndDisposeDetaches(string program, int slot)
     {
         using var obj = TraceObject.Load("trace_probes");

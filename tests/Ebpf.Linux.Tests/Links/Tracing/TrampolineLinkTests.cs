@@ -16,7 +16,7 @@ public sealed class TrampolineLinkTests
     {
         using var obj = TraceObject.Load("trace_tp_btf");
         uint id;
-        using (Link link = KernelAssert.RunOrSkip(() => obj.AutoAttach("tp_btf_sys_enter")))
+        using (Link link = KernelAssert.RunOrSkip(() => obj.AutoAttach("btf_sys_enter")))
         {
             Assert.Equal("tp_btf", Assert.IsType<TracingLink>(link).Hook);
             id = link.Info().Id;
@@ -30,7 +30,7 @@ public sealed class TrampolineLinkTests
     public void Load_SetsAttachBtfIdOfTheSectionTarget()
     {
         using var obj = TraceObject.Load("trace_tp_btf");
-        ProgramInfo info = obj.Program("tp_btf_sys_enter").Info();
+        ProgramInfo info = obj.Program("btf_sys_enter").Info();
         Assert.Equal(ProgramType.Tracing, info.Type);
         string dump = BpfTool.Run("prog", "show", "id", info.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains("tracing", dump, StringComparison.Ordinal);
