@@ -45,10 +45,12 @@ public sealed class KernelCollection : IDisposable
             if (options.LoadBtf && spec.Btf is not null) btf = TryLoadBtf(spec.Btf);
             foreach (MapSpec map in spec.Maps)
                 maps[map.Name] = CreateMap(map, btf, options);
+            KernelMap? rodata = spec.Maps.FirstOrDefault(m => m.Kind == MapKind.ReadOnlyData && m.SectionName == ".rodata") is { } r ? maps[r.Name] : null;
             foreach (ProgramSpec program in spec.Programs)
             {
                 if (!program.AutoLoad) continue;
-                programs[program.Name] = LoadProgram(spec, program, maps, btf, options);
+                KernelProgram loaded = programs[program.Name] = LoadProgram(spec, program, maps, btf, options);
+                if (rodata is not null) BindRodata(loaded, rodata);
             }
             FillSlots(spec, maps, programs);
             return new KernelCollection(spec, btf, maps, programs);
@@ -186,6 +188,15 @@ public sealed class KernelCollection : IDisposable
             LineInfo = withBtf ? LineInfoRecords(spec) : default,
             LogLevel = options.LogLevel,
         });
+    }
+
+    // Like libbpf, every program holds the object's .rodata, referenced or not, so tools (bpftool prog show, skeleton
+    // readers) find its constants; a kernel without BPF_PROG_BIND_MAP (before 5.8) or a refusal is not an error.
+    private static void BindRodata(KernelProgram program, KernelMap rodata)
+    {
+        if (!Features.KernelFeatures.ProgBindMap.IsSupported) return;
+        try { program.BindMap(rodata); }
+        catch (BpfException) { }
     }
 
     private static void FillSlots(CollectionSpec spec, Dictionary<string, KernelMap> maps, Dictionary<string, KernelProgram> programs)

@@ -30,6 +30,7 @@ public sealed class AttrLayoutTests
         (typeof(ProgAttachAttr), "union bpf_attr", "", null),
         (typeof(ProgQueryAttr), "union bpf_attr", "query.", null),
         (typeof(LinkCreateNetfilterAttr), "union bpf_attr", "link_create.", null),
+        (typeof(ProgBindMapAttr), "union bpf_attr", "prog_bind_map.", null),
         (typeof(ProgInfoRecord), "struct bpf_prog_info", "", 232),
         (typeof(MapInfoRecord), "struct bpf_map_info", "", 104),
         (typeof(BtfInfoRecord), "struct bpf_btf_info", "", 32),
