@@ -14,8 +14,9 @@ public sealed class CgroupTests
     [Fact]
     public void Link_CountsTheChildsEgress_UpdateSwapsProgram_DetachesOnDispose()
     {
-        using var cgroup = new TestCgroup();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         KernelMap counts = objects.Map("counts");
         KernelProgram first = objects.Program("count_egress"), second = objects.Program("count_egress2");
         uint linkId;
@@ -40,8 +41,8 @@ public sealed class CgroupTests
             Assert.Equal(5UL, HookObjects.Read(counts, 0));
             Assert.Equal(5UL, HookObjects.Read(counts, 1));
         }
-        Assert.DoesNotContain(linkId, KernelObjects.LinkIds());
-        Assert.Empty(ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => !KernelObjects.LinkIds().Contains(linkId)), $"link {linkId} outlived its dispose");
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds.Count == 0), "a program is still attached");
         Assert.Equal(0, cgroup.RunInside(SendFiveToCountedPort).ExitCode);
         Assert.Equal(5UL, HookObjects.Read(counts, 1));
     }
@@ -49,8 +50,9 @@ public sealed class CgroupTests
     [Fact]
     public void LegacyMulti_BothProgramsRun_QueryReportsFlags_DetachOnDispose()
     {
-        using var cgroup = new TestCgroup();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         KernelMap counts = objects.Map("counts");
         KernelProgram first = objects.Program("count_egress"), second = objects.Program("count_egress2");
         using (var a = CgroupAttachment.Attach(first, cgroup.Path, AttachType.CgroupInetEgress, CgroupAttachFlags.AllowMulti))
@@ -67,14 +69,15 @@ public sealed class CgroupTests
             Assert.Equal(5UL, HookObjects.Read(counts, 0));
             Assert.Equal(5UL, HookObjects.Read(counts, 1));
         }
-        Assert.Empty(ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds.Count == 0), "a program is still attached");
     }
 
     [Fact]
     public void LegacyExclusive_UpdateReplacesTheOnlyProgram()
     {
-        using var cgroup = new TestCgroup();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         KernelMap counts = objects.Map("counts");
         using (var a = CgroupAttachment.Attach(objects.Program("count_egress"), cgroup.Path, AttachType.CgroupInetEgress, CgroupAttachFlags.None))
         {
@@ -86,14 +89,15 @@ public sealed class CgroupTests
             Assert.Equal(0UL, HookObjects.Read(counts, 0));
             Assert.Equal(5UL, HookObjects.Read(counts, 1));
         }
-        Assert.Empty(ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds.Count == 0), "a program is still attached");
     }
 
     [Fact]
     public void Connect4_DeniesTheChildsConnectToOnePort_OthersAndOutsidersPass()
     {
-        using var cgroup = new TestCgroup();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         int open = ((IPEndPoint)listener.LocalEndpoint).Port;

@@ -25,12 +25,13 @@ public sealed class ReplacementTests
     [InlineData(Hook.Clsact)]
     public void Replace100Times_UnderTraffic_NoFrameUnprocessed(Hook hook)
     {
-        using var veth = new VethPair();
+        using var leftovers = new Leftovers();
+        using var veth = leftovers.Track(new VethPair());
         HookObjects.Quiet(veth);
         using var counts = PacketCounters.CreateMap();
         bool xdp = hook is Hook.XdpLink or Hook.XdpNetlink;
-        using var first = CountAll(counts, xdp, slot: 0, "t_repl_first");
-        using var second = CountAll(counts, xdp, slot: 1, "t_repl_second");
+        using var first = leftovers.Track(CountAll(counts, xdp, slot: 0, "t_repl_first"));
+        using var second = leftovers.Track(CountAll(counts, xdp, slot: 1, "t_repl_second"));
         int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceA, veth.InterfaceA);
         using var receiver = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, Port);
         receiver.ReceiveBufferSize = 4 << 20;
