@@ -117,6 +117,26 @@ public sealed class CgroupTests
         Assert.DoesNotContain("not permitted", cgroup.RunInside("exec 3<>/dev/tcp/127.0.0.1/9998").Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(AttachType.CgroupInetSockCreate, "deny_udp_socket", "echo x > /dev/udp/127.0.0.1/9999")]
+    [InlineData(AttachType.CgroupSysctl, "deny_sysctl_read", "cat /proc/sys/kernel/ostype")]
+    [InlineData(AttachType.CgroupDevice, "deny_dev_null", "echo x > /dev/null")]
+    public void DenyingProgram_StopsTheChild_UntilDisposed(AttachType hook, string program, string script)
+    {
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
+        Assert.Equal(0, cgroup.RunInside(script).ExitCode);
+        using (var attachment = Cgroup.Attach(objects.Program(program), cgroup.Path, hook))
+        {
+            Assert.Equal([objects.Program(program).Id], ProgramQuery.Cgroup(cgroup.Path, hook).ProgramIds);
+            var denied = cgroup.RunInside(script);
+            Assert.NotEqual(0, denied.ExitCode);
+            Assert.Contains("not permitted", denied.Stderr, StringComparison.Ordinal);
+        }
+        Assert.True(HookObjects.Eventually(() => cgroup.RunInside(script).ExitCode == 0), "still denied after dispose");
+    }
+
     private static void SendFromTestProcess()
     {
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
