@@ -182,6 +182,9 @@ public sealed class KernelCollection : IDisposable
             License = spec.License.Length > 0 ? spec.License : collection.License,
             Name = spec.KernelName,
             ExpectedAttachType = spec.ExpectedAttachType,
+            // fentry/fexit/fmod_ret/tp_btf/lsm/iter sections name a kernel type the verifier needs (attach_btf_id).
+            AttachTo = spec.Type is ProgramType.Tracing or ProgramType.Lsm ? spec.AttachTo : null,
+            Flags = (ProgramLoadFlags)spec.Flags,
             KernelVersion = spec.KernelVersion != 0 ? spec.KernelVersion : collection.KernelVersion,
             Btf = withBtf ? btf : null,
             FuncInfo = withBtf ? FuncInfoRecords(spec) : default,

@@ -30,7 +30,8 @@ public class CollectionLoadTests
         if (spec.Programs.Any(p => p.AutoLoad && UsesInstructionSetV4(p)) && !KernelFeatures.InstructionSetV4.IsSupported)
             Assert.Skip($"{relative} uses ISA v4 instructions; {KernelFeatures.InstructionSetV4.Name} is missing (Linux {KernelFeatures.InstructionSetV4.Since}+)");
         int fdsBefore = FdCounter.Count();
-        // Objects for newer kernels (user_ringbuf_drain.o needs 6.1) skip with the reason on older ones.
+        // Objects for features this kernel lacks (user_ringbuf_drain.o needs 6.1; fentry where trampolines are
+        // refused) skip with the reason.
         using (KernelCollection collection = KernelAssert.RunOrSkip(() => KernelCollection.Load(spec)))
         {
             Assert.Equal(spec.Programs.Count(p => p.AutoLoad), collection.Programs.Count);

@@ -50,7 +50,7 @@ internal static class BtfCommand
             else BtfRawFormatter.Write(spec, Console.Out);
             return 0;
         });
-        var btf = new Command("btf", "Inspect BTF (BPF Type Format) data.") { dump };
+        var btf = new Command("btf", "Inspect BTF (BPF Type Format) data.") { BtfShowCommand.Create(), dump };
         return btf;
     }
 

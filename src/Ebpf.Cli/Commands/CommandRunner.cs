@@ -24,6 +24,21 @@ internal static class CommandRunner
             Console.Error.WriteLine($"Error: {e.Message}");
             return e.ExitCode;
         }
+        catch (Ebpf.Linux.BpfVerifierException e)
+        {
+            // The one line first, then the whole log: the reason is usually near its end, the context before it.
+            Console.Error.WriteLine($"Error: {name}: {e.Message.Split('\n')[0]}");
+            Console.Error.WriteLine("-- BEGIN PROG LOAD LOG --");
+            Console.Error.Write(e.Log);
+            if (!e.Log.EndsWith('\n')) Console.Error.WriteLine();
+            Console.Error.WriteLine("-- END PROG LOAD LOG --");
+            return 1;
+        }
+        catch (KeyNotFoundException e)
+        {
+            Console.Error.WriteLine($"Error: {name}: {e.Message}");
+            return 1;
+        }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
             Console.Error.WriteLine($"Error: {name}: {e.Message}");

@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Ebpf.Cli.Output;
+
+/// <summary>Small pieces of bpftool's JSON and text vocabulary shared by the prog and map commands.</summary>
+internal static class BpftoolJson
+{
+    /// <summary>Bytes as bpftool prints them in JSON: <c>["0x01","0x00"]</c>.</summary>
+    public static void WriteHexArray(Utf8JsonWriter w, string name, ReadOnlySpan<byte> bytes)
+    {
+        w.WriteStartArray(name);
+        foreach (byte b in bytes) w.WriteStringValue("0x" + b.ToString("x2", CultureInfo.InvariantCulture));
+        w.WriteEndArray();
+    }
+
+    /// <summary>Bytes as bpftool prints them in text: <c>01 00 00 00</c>, 16 to a line.</summary>
+    public static string HexLine(ReadOnlySpan<byte> bytes)
+    {
+        var s = new StringBuilder(bytes.Length * 3);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (i > 0) s.Append(i % 16 == 0 ? '\n' : ' ');
+            s.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
+        }
+        return s.ToString();
+    }
+
+    /// <summary>A list of ids as bpftool prints them in text: <c>3,4,5</c>.</summary>
+    public static string IdList(IEnumerable<uint> ids) => string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+}

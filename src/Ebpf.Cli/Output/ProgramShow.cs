@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Ebpf.Cli.Kernel;
+using Ebpf.Linux;
+
+namespace Ebpf.Cli.Output;
+
+/// <summary>One program as <c>bpftool prog show</c> prints it, in JSON and in text.</summary>
+internal static class ProgramShow
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>The fields bpftool prints, gathered once for both forms.</summary>
+    public sealed record Row(ProgramInfo Info, long? Memlock, DateTimeOffset LoadedAt);
+
+    /// <summary>Reads what <c>prog show</c> prints about the program behind <paramref name="handle"/>.</summary>
+    public static Row Read(SafeBpfHandle handle, ProgramInfo info) =>
+        new(info, FdInfo.Number(FdInfo.Read(handle), "memlock"), BootClock.ToWallClock(info.LoadTime));
+
+    /// <summary>bpftool's JSON object.</summary>
+    public static void WriteJson(Utf8JsonWriter w, Row row)
+    {
+        ProgramInfo i = row.Info;
+        w.WriteStartObject();
+        w.WriteNumber("id", i.Id);
+        w.WriteString("type", KernelEnumNames.Name(i.Type));
+        if (i.Name.Length > 0) w.WriteString("name", i.Name);
+        w.WriteString("tag", Tag(i));
+        w.WriteBoolean("gpl_compatible", i.GplCompatible);
+        if (i.RunTime > TimeSpan.Zero)
+        {
+            w.WriteNumber("run_time_ns", (long)(i.RunTime.Ticks * 100));
+            w.WriteNumber("run_cnt", i.RunCount);
+        }
+        if (i.RecursionMisses != 0) w.WriteNumber("recursion_misses", i.RecursionMisses);
+        w.WriteNumber("loaded_at", row.LoadedAt.ToUnixTimeSeconds());
+        w.WriteNumber("uid", i.CreatedByUid);
+        w.WriteNumber("bytes_xlated", i.XlatedInstructions.Length * 8);
+        bool jited = !i.JitedInstructions.IsEmpty;
+        w.WriteBoolean("jited", jited);
+        if (jited) w.WriteNumber("bytes_jited", i.JitedInstructions.Length);
+        if (row.Memlock is { } memlock) w.WriteNumber("bytes_memlock", memlock);
+        if (!i.MapIds.IsEmpty)
+        {
+            w.WriteStartArray("map_ids");
+            foreach (uint id in i.MapIds) w.WriteNumberValue(id);
+            w.WriteEndArray();
+        }
+        if (i.BtfId != 0) w.WriteNumber("btf_id", i.BtfId);
+        w.WriteEndObject();
+    }
+
+    /// <summary>bpftool's plain text (4 lines at most).</summary>
+    public static string Text(Row row)
+    {
+        ProgramInfo i = row.Info;
+        var s = new StringBuilder();
+        s.Append(C, $"{i.Id}: {KernelEnumNames.Name(i.Type)}  ");
+        if (i.Name.Length > 0) s.Append(C, $"name {i.Name}  ");
+        s.Append(C, $"tag {Tag(i)}");
+        if (i.GplCompatible) s.Append("  gpl");
+        if (i.RunTime > TimeSpan.Zero) s.Append(C, $" run_time_ns {i.RunTime.Ticks * 100} run_cnt {i.RunCount}");
+        if (i.RecursionMisses != 0) s.Append(C, $" recursion_misses {i.RecursionMisses}");
+        s.Append('\n');
+        s.Append(C, $"\tloaded_at {BootClock.Format(row.LoadedAt)}  uid {i.CreatedByUid}\n");
+        s.Append(C, $"\txlated {i.XlatedInstructions.Length * 8}B");
+        s.Append(i.JitedInstructions.IsEmpty ? "  not jited" : string.Create(C, $"  jited {i.JitedInstructions.Length}B"));
+        if (row.Memlock is { } memlock) s.Append(C, $"  memlock {memlock}B");
+        if (!i.MapIds.IsEmpty) s.Append("  map_ids ").Append(BpftoolJson.IdList(i.MapIds));
+        s.Append('\n');
+        if (i.BtfId != 0) s.Append(C, $"\tbtf_id {i.BtfId}\n");
+        return s.ToString();
+    }
+
+    /// <summary>The columns of the terminal table.</summary>
+    public static readonly string[] Header = ["ID", "TYPE", "NAME", "TAG", "LOADED", "XLATED", "JITED", "MAPS", "BTF"];
+
+    /// <summary>One table row.</summary>
+    public static string[] Cells(Row row)
+    {
+        ProgramInfo i = row.Info;
+        return
+        [
+            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.Name, Tag(i), BootClock.Format(row.LoadedAt),
+            (i.XlatedInstructions.Length * 8).ToString(C) + "B", i.JitedInstructions.IsEmpty ? "-" : i.JitedInstructions.Length.ToString(C) + "B",
+            BpftoolJson.IdList(i.MapIds), i.BtfId == 0 ? "-" : i.BtfId.ToString(C),
+        ];
+    }
+
+    /// <summary>The tag as 16 hex digits.</summary>
+    public static string Tag(ProgramInfo info) => info.Tag.ToString("x16", C);
+}

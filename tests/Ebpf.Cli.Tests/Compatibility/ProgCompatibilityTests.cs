@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Ebpf.Testing;
+
+namespace Ebpf.Cli.Tests.Compatibility;
+
+/// <summary>ebpf prog ... against bpftool prog ... on the same loaded programs.</summary>
+public class ProgCompatibilityTests
+{
+    private static readonly Dictionary<string, long> s_loadedAt = new() { ["loaded_at"] = 1 };
+
+    [Fact]
+    public void Show_ById_EveryFieldEqualsBpftool()
+    {
+        using var obj = new LoadedObject("xdp_drop_udp53.o");
+        string id = LoadedObject.IdOf("prog", obj.Program("xdp_drop_udp53"));
+        JsonCompare.Equal(Tools.BpftoolJson("prog", "show", "id", id), Tools.EbpfJson("prog", "show", "id", id), tolerance: s_loadedAt);
+    }
+
+    [Fact]
+    public void Show_PinnedAndName_EqualBpftool_AndListHasTheSameEntry()
+    {
+        using var obj = new LoadedObject("tests/maps_mix.o");
+        string pinned = obj.Program("maps_prog");
+        JsonCompare.Equal(Tools.BpftoolJson("prog", "show", "pinned", pinned), Tools.EbpfJson("prog", "show", "pinned", pinned), tolerance: s_loadedAt);
+        // By name: a bare object for one match, an array for several (other tests may have loaded the same object).
+        JsonCompare.Equal(Tools.BpftoolJson("prog", "show", "name", "maps_prog"), Tools.EbpfJson("prog", "show", "name", "maps_prog"), tolerance: s_loadedAt);
+        long id = Tools.BpftoolJson("prog", "show", "pinned", pinned).GetProperty("id").GetInt64();
+        JsonElement mine = Tools.EbpfJson("prog", "list").EnumerateArray().Single(p => p.GetProperty("id").GetInt64() == id);
+        JsonCompare.Equal(Tools.BpftoolJson("prog", "show", "pinned", pinned), mine, tolerance: s_loadedAt);
+    }
+
+    [Fact]
+    public void Show_PlainText_EqualsBpftool()
+    {
+        using var obj = new LoadedObject("xdp_drop_udp53.o");
+        string pinned = obj.Program("xdp_drop_udp53");
+        // The load time is printed to the second from two clocks: compare the lines without it.
+        static string[] Lines(string text) => text.Split('\n').Where(l => !l.Contains("loaded_at", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(Lines(Tools.Bpftool("prog", "show", "pinned", pinned)), Lines(Tools.Ebpf("prog", "show", "pinned", pinned)));
+    }
+
+    [Fact]
+    public void DumpXlated_Opcodes_EqualBpftool_InstructionByInstruction()
+    {
+        using var obj = new LoadedObject("xdp_drop_udp53.o");
+        string pinned = obj.Program("xdp_drop_udp53");
+        JsonElement expected = Tools.BpftoolJson("prog", "dump", "xlated", "pinned", pinned, "opcodes");
+        JsonElement actual = Tools.EbpfJson("prog", "dump", "xlated", "pinned", pinned, "opcodes");
+        Assert.Equal(expected.GetArrayLength(), actual.GetArrayLength());
+        for (int i = 0; i < expected.GetArrayLength(); i++)
+        {
+            // The disassembly text is LLVM's with the kernel's opcode prefix; "src"/"proto" (line info) are not read.
+            JsonCompare.Equal(expected[i].GetProperty("opcodes"), actual[i].GetProperty("opcodes"));
+            string opcode = expected[i].GetProperty("disasm").GetString()![..4];
+            Assert.StartsWith(opcode, actual[i].GetProperty("disasm").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void DumpJited_DecodesEveryByte_WithTheKernelSymbolName()
+    {
+        using var obj = new LoadedObject("xdp_drop_udp53.o");
+        string pinned = obj.Program("xdp_drop_udp53");
+        JsonElement show = Tools.BpftoolJson("prog", "show", "pinned", pinned);
+        if (!show.GetProperty("jited").GetBoolean()) Assert.Skip("the JIT is off (net.core.bpf_jit_enable=0)");
+        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64) Assert.Skip("x86-64 only");
+        JsonElement functions = Tools.EbpfJson("prog", "dump", "jited", "pinned", pinned, "opcodes");
+        JsonElement f = functions[0];
+        Assert.Equal($"bpf_prog_{show.GetProperty("tag").GetString()}_xdp_drop_udp53", f.GetProperty("name").GetString());
+        int bytes = f.GetProperty("insns").EnumerateArray().Sum(i => i.GetProperty("opcodes").GetArrayLength());
+        Assert.Equal(show.GetProperty("bytes_jited").GetInt32(), bytes);
+        Assert.Contains(f.GetProperty("insns").EnumerateArray(), i => i.GetProperty("operation").GetString() == "ret");
+    }
+
+    [Fact]
+    public void Load_PinsTheSameProgramBpftoolLoads_AndPinmapsPinsItsMaps()
+    {
+        using var obj = new LoadedObject("xdp_drop_udp53.o");
+        string mine = obj.Directory["mine"];
+        Tools.Ebpf("prog", "load", RepoPaths.BpfObject("xdp_drop_udp53.o"), mine, "pinmaps", obj.Directory["mymaps"]);
+        JsonElement theirs = Tools.BpftoolJson("prog", "show", "pinned", obj.Program("xdp_drop_udp53"));
+        JsonElement ours = Tools.BpftoolJson("prog", "show", "pinned", mine);
+        Assert.NotEqual(theirs.GetProperty("id").GetInt64(), ours.GetProperty("id").GetInt64());
+        JsonCompare.Equal(theirs, ours, ignore: new HashSet<string> { "id", "loaded_at", "map_ids", "btf_id" });
+        JsonElement map = Tools.BpftoolJson("map", "show", "pinned", Path.Combine(obj.Directory["mymaps"], "drop_stats"));
+        Assert.Equal(ours.GetProperty("map_ids")[0].GetInt64(), map.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public void Load_MapName_ReusesTheGivenMap()
+    {
+        using var obj = new LoadedObject("xdp_drop_udp53.o");
+        string mine = obj.Directory["reuse"];
+        string existing = obj.Map("drop_stats");
+        Tools.Ebpf("prog", "load", RepoPaths.BpfObject("xdp_drop_udp53.o"), mine, "map", "name", "drop_stats", "pinned", existing);
+        long expected = Tools.BpftoolJson("map", "show", "pinned", existing).GetProperty("id").GetInt64();
+        Assert.Equal(expected, Tools.BpftoolJson("prog", "show", "pinned", mine).GetProperty("map_ids")[0].GetInt64());
+    }
+
+    [Fact]
+    public void LoadAll_PinsEveryProgramUnderTheDirectory_LikeBpftool()
+    {
+        using var obj = new LoadedObject("tests/globals_subprog.o");
+        string mine = obj.Directory["all"];
+        Tools.Ebpf("prog", "loadall", RepoPaths.BpfObject("tests/globals_subprog.o"), mine);
+        Assert.Equal(Directory.GetFiles(obj.Programs).Select(Path.GetFileName).Order(), Directory.GetFiles(mine).Select(Path.GetFileName).Order());
+        foreach (string name in Directory.GetFiles(obj.Programs).Select(f => Path.GetFileName(f)))
+        {
+            JsonElement theirs = Tools.BpftoolJson("prog", "show", "pinned", obj.Program(name!));
+            JsonElement ours = Tools.BpftoolJson("prog", "show", "pinned", Path.Combine(mine, name!));
+            Assert.Equal(theirs.GetProperty("tag").GetString(), ours.GetProperty("tag").GetString());
+            Assert.Equal(theirs.GetProperty("type").GetString(), ours.GetProperty("type").GetString());
+        }
+    }
+
+    [Fact]
+    public void Pin_PinsTheProgramById()
+    {
+        using var obj = new LoadedObject("xdp_drop_udp53.o");
+        string id = LoadedObject.IdOf("prog", obj.Program("xdp_drop_udp53"));
+        string again = obj.Directory["again"];
+        Tools.Ebpf("prog", "pin", "id", id, again);
+        Assert.Equal(id, LoadedObject.IdOf("prog", again));
+    }
+
+    [Fact]
+    public void Run_ReturnValueEqualsBpftool_ForAnUdp53Packet()
+    {
+        using var obj = new LoadedObject("xdp_drop_udp53.o");
+        string pinned = obj.Program("xdp_drop_udp53");
+        string packet = Path.Combine(Path.GetTempPath(), $"ebpf-run-{Guid.NewGuid():N}.bin");
+        try
+        {
+            File.WriteAllBytes(packet, UdpPacket(53));
+            JsonElement expected = Tools.BpftoolJson("prog", "run", "pinned", pinned, "data_in", packet);
+            JsonElement actual = Tools.EbpfJson("prog", "run", "pinned", pinned, "data_in", packet, "repeat", "3");
+            Assert.Equal(1, expected.GetProperty("retval").GetInt32());      // XDP_DROP
+            Assert.Equal(expected.GetProperty("retval").GetInt32(), actual.GetProperty("retval").GetInt32());
+            File.WriteAllBytes(packet, UdpPacket(80));
+            Assert.Equal(2, Tools.EbpfJson("prog", "run", "pinned", pinned, "data_in", packet).GetProperty("retval").GetInt32()); // XDP_PASS
+        }
+        finally
+        {
+            File.Delete(packet);
+        }
+    }
+
+    [Fact]
+    public void Profile_FailsWithOneClearLine()
+    {
+        var (code, stdout, stderr) = Tools.TryEbpf("prog", "profile", "id", "1", "cycles");
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.Contains("fentry", stderr, StringComparison.Ordinal);
+    }
+
+    // Ethernet + IPv4 + UDP to the given port: what xdp_drop_udp53 decides on.
+    private static byte[] UdpPacket(int port)
+    {
+        byte[] p = new byte[14 + 20 + 8 + 4];
+        p[12] = 0x08; p[13] = 0x00;                 // ETH_P_IP
+        p[14] = 0x45; p[14 + 9] = 17;               // IPv4, IHL 5, UDP
+        p[14 + 2] = 0; p[14 + 3] = 20 + 8 + 4;      // total length
+        p[14 + 20 + 2] = (byte)(port >> 8); p[14 + 20 + 3] = (byte)port;
+        return p;
+    }
+}
