@@ -42,7 +42,7 @@ internal static class HookObjects
     internal static void Quiet(VethPair veth)
     {
         foreach (string ns in new[] { veth.NamespaceA, veth.NamespaceB })
-            VethPair.RunIn(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+            VethPair.RunIn(ns, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
         VethPair.IpIn(veth.NamespaceA, "neigh", "replace", veth.AddressB, "lladdr", Mac(veth.NamespaceB, veth.InterfaceB), "dev", veth.InterfaceA, "nud", "permanent");
         VethPair.IpIn(veth.NamespaceB, "neigh", "replace", veth.AddressA, "lladdr", Mac(veth.NamespaceA, veth.InterfaceA), "dev", veth.InterfaceB, "nud", "permanent");
     }
