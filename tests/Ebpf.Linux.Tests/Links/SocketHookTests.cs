@@ -86,6 +86,9 @@ public sealed class SocketHookTests
         server.ReceiveTimeout = 300;
         using (var attachment = SockMapAttachment.Attach(objects.Program("drop_13"), socks, AttachType.SkMsgVerdict))
         {
+            // BPF_PROG_QUERY on a sockmap needs Linux 5.19+; older kernels answer EINVAL.
+            try { Assert.Equal([objects.Program("drop_13").Id], ProgramQuery.Map(socks, AttachType.SkMsgVerdict).ProgramIds); }
+            catch (BpfException e) when (e.Errno == Errno.EINVAL) { }
             // Programs apply to sockets added after the attach.
             socks.Update(0u, (ulong)client.SafeHandle.DangerousGetHandle());
             client.Send("hello"u8);
