@@ -12,7 +12,7 @@ namespace Ebpf.Linux.Tests.Links;
 /// receiving end is replaced 100 times. Both versions count every frame into one shared map, so "no packet ran
 /// without a program" reads: frames counted by the two versions == frames the interface received == datagrams sent.
 /// </summary>
-public sealed class ReplacementTests
+public sealed class ReplacementTests(ITestOutputHelper output)
 {
     public enum Hook { XdpLink, XdpNetlink, Tcx, Clsact }
 
@@ -94,6 +94,7 @@ public sealed class ReplacementTests
 
             ulong byFirst = PacketCounters.Read(counts, 0), bySecond = PacketCounters.Read(counts, 1);
             var (rxAfter, _) = HookObjects.Counters(veth.NamespaceA, veth.InterfaceA);
+            output.WriteLine($"{hook}: {Replacements} replacements, {sent} datagrams, first version {byFirst}, second {bySecond}, interface rx {rxAfter - rxBefore}, delivered {received}");
             Assert.True(byFirst > 0 && bySecond > 0, $"first {byFirst}, second {bySecond}");
             Assert.Equal((ulong)sent, byFirst + bySecond);
             Assert.Equal((ulong)sent, rxAfter - rxBefore);
