@@ -31,6 +31,7 @@ public class CollectionSpecBpftoolTests
         if (!kernel.Loaded)
         {
             // libbpf 1.0+ refuses the legacy "maps" section; those objects are checked against hand-written expectations.
+            SkipWhereBpftoolCannot(relative, kernel.Error);
             Assert.True(spec.Maps.Any(m => m.Kind == MapKind.Legacy), $"bpftool could not load {relative}: {kernel.Error}");
             return;
         }
@@ -44,10 +45,23 @@ public class CollectionSpecBpftoolTests
         foreach (BpftoolOracle.LoadedProgram loaded in kernel.Programs)
         {
             ProgramSpec program = spec.GetProgram(loaded.PinName);
-            Assert.Equal(loaded.Name, program.KernelName);
+            // The kernel keeps 15 characters of a name; bpftool shows the full one from the program's BTF.
+            Assert.Equal(loaded.Name.Length > 15 ? loaded.Name[..15] : loaded.Name, program.KernelName);
             Assert.True(loaded.Tag == ProgramTag.Format(program.ComputeTag(algorithm)),
                 $"{relative}:{program.Name}: bpftool tag {loaded.Tag}, ours {ProgramTag.Format(program.ComputeTag(algorithm))} ({algorithm}, {program.Instructions.Length} instructions)");
         }
+    }
+
+    // The oracle has limits: bpftool 7.1 (libbpf 1.1) predates some sections (netfilter, uprobe.multi), and this
+    // host refuses fentry/fexit/lsm and kprobes to everyone. Those objects skip with bpftool's own words.
+    private static void SkipWhereBpftoolCannot(string relative, string error)
+    {
+        string first = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        if (error.Contains("failed to guess program type", StringComparison.Ordinal))
+            Assert.Skip($"bpftool's libbpf does not know a section of {relative}: {first}");
+        if (error.Contains("Operation not permitted", StringComparison.Ordinal) || error.Contains("Operation not supported", StringComparison.Ordinal)
+            || error.Contains("No such file or directory", StringComparison.Ordinal) && error.Contains("kprobe", StringComparison.Ordinal))
+            Assert.Skip($"the kernel refused {relative} to bpftool too (a hook this kernel lacks): {first}");
     }
 
     [Theory]
@@ -58,6 +72,7 @@ public class CollectionSpecBpftoolTests
         BpftoolOracle.Result kernel = BpftoolOracle.LoadAll(RepoPaths.BpfObject(relative), spec.Maps.Where(m => m.Pinning == MapPinning.ByName).Select(m => m.Name));
         if (!kernel.Loaded)
         {
+            SkipWhereBpftoolCannot(relative, kernel.Error);
             Assert.True(spec.Maps.Any(m => m.Kind == MapKind.Legacy), $"bpftool could not load {relative}: {kernel.Error}");
             return;
         }
