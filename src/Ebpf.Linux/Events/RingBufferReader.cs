@@ -162,6 +162,17 @@ public sealed unsafe class RingBufferReader : IDisposable
         HasCommittedData() ? ValueTask.FromResult(true) : _waiter.WaitAsync(cancellationToken);
 
     /// <summary>
+    /// <see cref="ReadAllAsync{T}(CancellationToken)"/> for a record type checked against the program's BTF at
+    /// start-up (<see cref="MapBtf.Layout{T}"/>): a layout mismatch fails when the layout is made, not as garbage later.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public IAsyncEnumerable<T> ReadAllAsync<T>(Ebpf.Btf.RecordLayout<T> layout, CancellationToken cancellationToken = default) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return ReadAllAsync<T>(cancellationToken);
+    }
+
+    /// <summary>
     /// Streams the records as <typeparamref name="T"/> values (each copied out of the ring) until cancellation or
     /// dispose; ready records are drained without waiting, then the stream waits on epoll.
     /// </summary>
