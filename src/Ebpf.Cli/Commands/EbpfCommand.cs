@@ -16,6 +16,10 @@ internal static class EbpfCommand
         root.Subcommands.Add(ConformancePluginCommand.Create());
         root.Subcommands.Add(BtfCommand.Create());
         root.Subcommands.Add(ObjectCommand.Create());
+        // TEMPORARY (events branch): the cli branch builds the full `map` and `prog` trees; the lead moves these two
+        // subcommands into them at merge.
+        root.Subcommands.Add(new Command("map", "Inspect and manage BPF maps.") { MapEventPipeCommand.Create() });
+        root.Subcommands.Add(new Command("prog", "Inspect and manage BPF programs.") { ProgTracelogCommand.Create() });
         return root;
     }
 }
