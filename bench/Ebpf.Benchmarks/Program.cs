@@ -18,6 +18,13 @@ if (args.Length == 2 && args[0] == "--dump-programs")
     return;
 }
 
+// --kernel-maps OBJECT [LOADS]: the managed side of bench/libbpf-maps/run.sh (needs root).
+if (args.Length >= 2 && args[0] == "--kernel-maps")
+{
+    KernelMapHarness.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 // In-process: no child project build, so the benchmarks run from any artifacts path while others build the tree.
 var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
 BenchmarkSwitcher.FromAssembly(typeof(InterpreterBenchmarks).Assembly).Run(args, config);

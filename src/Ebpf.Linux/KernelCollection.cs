@@ -45,10 +45,12 @@ public sealed class KernelCollection : IDisposable
             if (options.LoadBtf && spec.Btf is not null) btf = TryLoadBtf(spec.Btf);
             foreach (MapSpec map in spec.Maps)
                 maps[map.Name] = CreateMap(map, btf, options);
+            KernelMap? rodata = spec.Maps.FirstOrDefault(m => m.Kind == MapKind.ReadOnlyData && m.SectionName == ".rodata") is { } r ? maps[r.Name] : null;
             foreach (ProgramSpec program in spec.Programs)
             {
                 if (!program.AutoLoad) continue;
-                programs[program.Name] = LoadProgram(spec, program, maps, btf, options);
+                KernelProgram loaded = programs[program.Name] = LoadProgram(spec, program, maps, btf, options);
+                if (rodata is not null) BindRodata(loaded, rodata);
             }
             FillSlots(spec, maps, programs);
             return new KernelCollection(spec, btf, maps, programs);
@@ -180,12 +182,24 @@ public sealed class KernelCollection : IDisposable
             License = spec.License.Length > 0 ? spec.License : collection.License,
             Name = spec.KernelName,
             ExpectedAttachType = spec.ExpectedAttachType,
+            // fentry/fexit/fmod_ret/tp_btf/lsm/iter sections name a kernel type the verifier needs (attach_btf_id).
+            AttachTo = spec.Type is ProgramType.Tracing or ProgramType.Lsm ? spec.AttachTo : null,
+            Flags = (ProgramLoadFlags)spec.Flags,
             KernelVersion = spec.KernelVersion != 0 ? spec.KernelVersion : collection.KernelVersion,
             Btf = withBtf ? btf : null,
             FuncInfo = withBtf ? FuncInfoRecords(spec) : default,
             LineInfo = withBtf ? LineInfoRecords(spec) : default,
             LogLevel = options.LogLevel,
         });
+    }
+
+    // Like libbpf, every program holds the object's .rodata, referenced or not, so tools (bpftool prog show, skeleton
+    // readers) find its constants; a kernel without BPF_PROG_BIND_MAP (before 5.8) or a refusal is not an error.
+    private static void BindRodata(KernelProgram program, KernelMap rodata)
+    {
+        if (!Features.KernelFeatures.ProgBindMap.IsSupported) return;
+        try { program.BindMap(rodata); }
+        catch (BpfException) { }
     }
 
     private static void FillSlots(CollectionSpec spec, Dictionary<string, KernelMap> maps, Dictionary<string, KernelProgram> programs)

@@ -79,9 +79,8 @@ public sealed partial class KernelMap
         if (cursor.IsComplete) return 0;
         int n = Math.Min(CountOf(keys.Length, KeySize, "keys", exact: false), values.Length / Math.Max(1, ValueBufferSize));
         if (n == 0) throw new ArgumentException($"map {Describe()}: the buffers hold no element", nameof(keys));
-        byte[] token = cursor.EnsureToken(KeySize);
-        byte[] previous = cursor.Started ? (byte[])token.Clone() : [];
-        fixed (byte* k = keys, v = values, outBatch = token, inBatch = previous)
+        cursor.EnsureToken(KeySize);
+        fixed (byte* k = keys, v = values, outBatch = cursor.Scratch, inBatch = cursor.Token)
         {
             var attr = new MapBatchAttr
             {
@@ -95,12 +94,14 @@ public sealed partial class KernelMap
             int r;
             using (Handle.Lease(out attr.MapFd))
                 r = Bpf.Invoke(command, ref attr);
-            cursor.Started = true;
             // ENOENT ends the walk; the elements of this last call are still valid (attr.Count says how many).
             if (r == -(int)Errno.ENOENT) { cursor.IsComplete = true; return (int)attr.Count; }
+            // ENOSPC comes before anything was copied: the position stays, a retry with larger buffers continues.
             if (r == -(int)Errno.ENOSPC)
                 throw new BpfException($"{operation} {Describe()}: {Errno.ENOSPC.Describe()}; a hash bucket holds more than {n} elements, pass larger buffers", Errno.ENOSPC);
             BpfErrors.Check(r, operation, Describe());
+            cursor.Started = true;
+            cursor.Advance();
             return (int)attr.Count;
         }
     }

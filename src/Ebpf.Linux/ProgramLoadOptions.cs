@@ -26,6 +26,15 @@ public sealed record ProgramLoadOptions
     /// <summary>The attach target's BTF type id (fentry/fexit/LSM/iter/struct_ops/freplace).</summary>
     public int AttachBtfId { get; init; }
 
+    /// <summary>
+    /// The attach target by name, for programs verified against a kernel type (<see cref="ProgramType.Tracing"/> and
+    /// <see cref="ProgramType.Lsm"/>): a kernel function for fentry/fexit/fmod_ret ("do_sys_openat2"), an LSM hook
+    /// ("file_open"), a BTF tracepoint for tp_btf ("sched_switch") or an iterator ("task"). When
+    /// <see cref="AttachBtfId"/> is 0 the loader resolves it in vmlinux BTF (btf_trace_NAME, bpf_lsm_NAME, bpf_iter_NAME
+    /// as libbpf does) from this name and <see cref="ExpectedAttachType"/>.
+    /// </summary>
+    public string? AttachTo { get; init; }
+
     /// <summary>The BTF object holding <see cref="AttachBtfId"/> (a kernel module's BTF); null: vmlinux.</summary>
     public SafeBpfHandle? AttachBtfObject { get; init; }
 

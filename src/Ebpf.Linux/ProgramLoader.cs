@@ -27,6 +27,7 @@ public static class ProgramLoader
         ArgumentOutOfRangeException.ThrowIfLessThan(options.InitialLogSize, 128);
         Libc.TryRaiseMemlockLimit();
         string name = ObjectName.Validate(options.Name, nameof(options));
+        options = WithAttachBtfId(options);
 
         VerifierLogLevel level = options.LogLevel;
         int logSize = level == VerifierLogLevel.None ? 0 : options.InitialLogSize;
@@ -54,9 +55,19 @@ public static class ProgramLoader
         }
     }
 
+    // Tracing and LSM programs name their target; the verifier needs its vmlinux BTF id.
+    private static ProgramLoadOptions WithAttachBtfId(ProgramLoadOptions options) =>
+        options.AttachTo is { Length: > 0 } target && options.AttachBtfId == 0 && options.AttachProgram is null
+            && options.Type is ProgramType.Tracing or ProgramType.Lsm
+            ? options with { AttachBtfId = Links.AttachBtfIds.Resolve(options.Type, options.ExpectedAttachType ?? default, target) }
+            : options;
+
     private static Exception Failure(ProgramLoadOptions options, string name, Errno errno, string log, bool truncated)
     {
         string shown = name.Length > 0 ? name : $"{options.Type} program";
+        if (Links.TracingErrors.Explain(options.Type, options.ExpectedAttachType, errno, $"load program '{shown}'"
+                + (options.AttachTo is null ? "" : $" for {options.AttachTo}")) is { } missing)
+            return missing;
         if (errno == Errno.EINVAL && log.Length == 0 && !Ebpf.Linux.Features.KernelFeatures.ProgramType(options.Type).IsSupported)
             return new KernelFeatureMissingException(KernelNames.Of(options.Type), $"load program '{shown}': {errno.Describe()}");
         if (log.Length > 0 || errno is Errno.EACCES or Errno.EINVAL or Errno.ENOSPC)

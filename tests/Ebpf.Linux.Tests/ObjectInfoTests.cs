@@ -40,7 +40,7 @@ public sealed class ObjectInfoTests
         Assert.Equal("xdp", shown.GetProperty("type").GetString());
         Assert.Equal("t_info_prog", shown.GetProperty("name").GetString());
         Assert.Equal(ProgramTag.Format(info.Tag), shown.GetProperty("tag").GetString());
-        Assert.Equal(ProgramTag.Compute(insns), info.Tag);
+        Assert.Equal(KernelProgramTag.Compute(insns), info.Tag);
         Assert.Equal(info.XlatedInstructions.Length * 8, shown.GetProperty("bytes_xlated").GetInt32());
         Assert.Equal(info.JitedInstructions.Length, shown.GetProperty("bytes_jited").GetInt32());
         Assert.Equal([map.Id], shown.GetProperty("map_ids").EnumerateArray().Select(e => e.GetUInt32()));

@@ -18,7 +18,7 @@ public sealed class ProgramLoadTests
         Assert.Null(prog.VerifierLog);
         ProgramInfo info = prog.Info();
         Assert.Equal(prog.Id, info.Id);
-        Assert.Equal(ProgramTag.Compute(insns), info.Tag);
+        Assert.Equal(KernelProgramTag.Compute(insns), info.Tag);
         Assert.True(info.GplCompatible);
     }
 

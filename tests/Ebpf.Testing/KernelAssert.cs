@@ -10,6 +10,18 @@ public static class KernelAssert
     public static string KernelRelease { get; } = File.Exists("/proc/sys/kernel/osrelease")
         ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "0.0";
 
+    /// <summary>The major.minor of <paramref name="release"/> ("6.1.0-50-cloud-amd64" -> 6.1); 0.0 when unreadable.</summary>
+    public static Version ParseRelease(string release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        string[] parts = release.Split('.', '-', '+');
+        return parts.Length >= 2 && int.TryParse(parts[0], out int major) && int.TryParse(parts[1], out int minor)
+            ? new Version(major, minor) : new Version(0, 0);
+    }
+
+    /// <summary>True when the running kernel is at least <paramref name="version"/> ("6.6").</summary>
+    public static bool ReleaseAtLeast(string version) => ParseRelease(KernelRelease) >= ParseRelease(version);
+
     /// <summary>True when running as root (the kernel tests need CAP_BPF, CAP_SYS_ADMIN and CAP_NET_ADMIN).</summary>
     public static bool IsRoot => Environment.UserName == "root" || File.ReadAllText("/proc/self/status").Contains("\nUid:\t0\t", StringComparison.Ordinal);
 

@@ -17,6 +17,8 @@
 #                          built-in ones are skipped, dependencies are added from each module's "depends=" field
 #   MATRIX_TOOLS           host tools copied in with their libraries (default: bpftool ip tc ethtool)
 #   MATRIX_BPF_DIR         the project's BPF objects (default artifacts/bpf; include/ is left out) -> /ebpf/bpf
+#   MATRIX_CLI             the published ebpf CLI (single file) -> /usr/sbin/ebpf, with seed.sh -> /ebpf/seed.sh
+#   MATRIX_CONTROL         1 (default) = the wrong-probe control run (tcx forced present) after the tests
 #   MATRIX_INITRD_COMPRESS none (default: QEMU loads it fast and the guest needs no decompression) or gzip
 #
 # Guest layout: /init (init.sh), busybox-static and its applet links in /bin, the tools in /usr/sbin, the host's
@@ -126,6 +128,14 @@ if [[ -d "$BPF_DIR" ]]; then
     (cd "$BPF_DIR" && find . -name '*.o' -print0 | cpio -0 -pdm --quiet "$root/ebpf/bpf")
 fi
 [[ -d "$REPO/../shared/conformance" ]] && cp -r "$REPO/../shared/conformance" "$root/ebpf/shared/"
+# The ebpf CLI (a self-contained single file) as /usr/sbin/ebpf, and the seed workflow that drives it.
+if [[ -n "${MATRIX_CLI:-}" ]]; then
+    [[ -x "$MATRIX_CLI" ]] || die "MATRIX_CLI=$MATRIX_CLI is not an executable"
+    cp "$MATRIX_CLI" "$root/usr/sbin/ebpf"
+    copy_libs "$MATRIX_CLI"
+    cp "$HERE/seed.sh" "$root/ebpf/seed.sh"
+    chmod 755 "$root/ebpf/seed.sh"
+fi
 echo '<Project><!-- stub: the kernel-matrix guest; RepoPaths.Root finds this folder --></Project>' >"$root/ebpf/Directory.Build.props"
 
 # The kernel's config: bpftool feature probe reads /boot/config-$(uname -r).
@@ -149,6 +159,7 @@ q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }   # single-quote for ash
     echo "MATRIX_SMOKE=$(q "${MATRIX_SMOKE:-1}")"
     echo "MATRIX_GUEST_BUDGET=$(q "${MATRIX_GUEST_BUDGET:-900}")"
     echo "MATRIX_GUEST_SHELL=$(q "${MATRIX_GUEST_SHELL:-0}")"
+    echo "MATRIX_CONTROL=$(q "${MATRIX_CONTROL:-1}")"
 } >"$root/etc/matrix/config"
 
 # --- pack --------------------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C
 # The .NET single-file bundle extracts itself (IncludeAllContentForSelfExtract) into a tmpfs.
 export DOTNET_BUNDLE_EXTRACT_BASE_DIR=/tmp/dotnet-bundle DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 EBPF_NET_SHARED=/ebpf/shared EBPF_NET_MATRIX=1
+# FeatureMatrixTests writes the features x release table here; the host collects it into features.md.
+export EBPF_NET_FEATURE_TABLE=/results/features.tsv
 
 . /etc/matrix/config
 
@@ -109,6 +111,27 @@ for exe in /ebpf/tests/*/*; do
     say "$name exited $rc after $(($(date +%s) - t0))s"
     echo "test=$name rc=$rc seconds=$(($(date +%s) - t0))" >>/results/status
 done
+# The wrong-probe control: with tcx forced "present", the tcx tests must fail on a kernel without tcx (before 6.6)
+# and still pass on one with it. The host judges the exit code against the kernel's probed feature table.
+ctl=/ebpf/tests/Ebpf.Linux.Tests/Ebpf.Linux.Tests
+if [ "${MATRIX_CONTROL:-1}" = 1 ] && [ -x "$ctl" ]; then
+    left=$((deadline - $(date +%s)))
+    if [ "$left" -gt 20 ]; then
+        say "control: Ebpf.Linux.Tests TcxLinkTests with EBPF_NET_FORCE_FEATURES=BPF_LINK_TYPE_TCX=present"
+        cd "${ctl%/*}"
+        EBPF_NET_FORCE_FEATURES=BPF_LINK_TYPE_TCX=present EBPF_NET_FEATURE_TABLE= timeout -s KILL "$left" "$ctl" -noColor \
+            -class Ebpf.Linux.Tests.Links.TcxLinkTests >/results/control.log 2>&1
+        echo "control rc=$?" >>/results/status
+        cd /
+    fi
+fi
+if [ -x /ebpf/seed.sh ] && [ -x /usr/sbin/ebpf ]; then
+    say "seed workflow with the ebpf CLI"
+    t0=$(date +%s)
+    timeout -s KILL 240 sh /ebpf/seed.sh >/results/seed.log 2>&1
+    echo "seed rc=$? seconds=$(($(date +%s) - t0))" >>/results/status
+    tail -5 /results/seed.log | sed 's/^/@@matrix: seed: /'
+fi
 echo "end_seconds=$(uptime_s)" >>/results/status
 
 # Ship the results. The tar stream is complete when the host's tar can list it to the end (and it holds status).

@@ -11,6 +11,12 @@ internal static class EbpfCommand
         var root = new RootCommand("ebpf: assemble, disassemble, inspect, verify and run eBPF programs (bpftool-compatible)");
         root.Options.Add(GlobalOptions.Json);
         root.Options.Add(GlobalOptions.Pretty);
+        // RootCommand brings --help, --version (the informational version) and the [suggest] directive completion uses.
+        root.Subcommands.Add(Link.LinkCommand.Create());
+        root.Subcommands.Add(Net.NetCommand.Create());
+        root.Subcommands.Add(Cgroup.CgroupCommand.Create());
+        root.Subcommands.Add(Perf.PerfCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         root.Subcommands.Add(AsmCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());

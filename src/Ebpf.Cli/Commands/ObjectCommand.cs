@@ -43,7 +43,7 @@ internal static class ObjectCommand
 
     private static void WriteJson(System.Text.Json.Utf8JsonWriter w, string path, CollectionSpec spec)
     {
-        ObjectSummary summary = ObjectSummary.From(spec);
+        ObjectSummary summary = ObjectSummary.From(spec, Ebpf.Linux.KernelProgramTag.AlgorithmOr(ProgramTagAlgorithm.Sha256));
         var autoload = spec.Programs.ToDictionary(p => p.Name, p => p.AutoLoad, StringComparer.Ordinal);
         w.WriteStartObject();
         w.WriteString("file", path);
@@ -88,7 +88,7 @@ internal static class ObjectCommand
     private static string FormatText(CollectionSpec spec)
     {
         var c = CultureInfo.InvariantCulture;
-        ObjectSummary summary = ObjectSummary.From(spec);
+        ObjectSummary summary = ObjectSummary.From(spec, Ebpf.Linux.KernelProgramTag.AlgorithmOr(ProgramTagAlgorithm.Sha256));
         var text = new StringBuilder();
         var programs = summary.Programs.Select(p => new[]
         {

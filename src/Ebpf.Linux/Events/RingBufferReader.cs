@@ -213,7 +213,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     }
 
     /// <summary>The kernel notifies only when the ring goes from empty to not empty, so check before sleeping.</summary>
-    private bool HasCommittedData()
+    internal bool HasCommittedData()
     {
         if (_waiter.IsDisposed) return false;
         try

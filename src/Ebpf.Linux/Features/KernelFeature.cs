@@ -34,7 +34,7 @@ public sealed class KernelFeature
         get
         {
             if (_known != ProbeResult.Unknown) return _known;
-            ProbeResult r = _probe();
+            ProbeResult r = ForcedFeatures.TryGet(Name, out ProbeResult forced) ? forced : _probe();
             if (r is ProbeResult.Present or ProbeResult.Missing) _known = r;
             return r;
         }

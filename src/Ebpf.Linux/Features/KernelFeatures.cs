@@ -16,11 +16,17 @@ public static class KernelFeatures
     /// <summary>BPF_LINK_CREATE (Linux 5.7+).</summary>
     public static KernelFeature LinkCreate { get; } = new("BPF_LINK_CREATE", "5.7", Probes.LinkCreateCommand);
 
+    /// <summary>BPF_PROG_BIND_MAP (Linux 5.8+): a loaded program can be given a map it does not reference.</summary>
+    public static KernelFeature ProgBindMap { get; } = new("BPF_PROG_BIND_MAP", "5.8", Probes.ProgBindMapCommand);
+
     /// <summary>mmap() of array maps created with BPF_F_MMAPABLE (Linux 5.5+).</summary>
     public static KernelFeature MmapableMaps { get; } = new("BPF_F_MMAPABLE", "5.5", Probes.MmapableArray);
 
     /// <summary>BPF_MAP_*_BATCH commands (Linux 5.6+).</summary>
     public static KernelFeature MapBatchOperations { get; } = new("BPF_MAP_LOOKUP_BATCH", "5.6", Probes.MapBatch);
+
+    /// <summary>ISA v4 instructions: sign-extending loads and moves, sdiv/smod, bswap, gotol (Linux 6.6+).</summary>
+    public static KernelFeature InstructionSetV4 { get; } = new("BPF ISA v4", "6.6", Probes.InstructionSetV4);
 
     /// <summary>Whether maps of <paramref name="type"/> can be created.</summary>
     public static KernelFeature MapType(MapType type) =>

@@ -7,7 +7,7 @@ namespace Ebpf.Linux.Features;
 // The probes behind KernelFeatures. Each creates a throwaway object straight through Interop (not through KernelMap or
 // ProgramLoader, whose error paths consult these probes) and closes it. EPERM and ENOMEM say nothing about the kernel's
 // abilities, only about ours: Inconclusive.
-internal static unsafe class Probes
+internal static unsafe partial class Probes
 {
     internal static ProbeResult MapType(MapType type)
     {
@@ -153,6 +153,14 @@ internal static unsafe class Probes
         var attr = new LinkCreateAttr { ProgFd = uint.MaxValue, TargetFd = uint.MaxValue, AttachType = (uint)AttachType.CgroupInetIngress };
         int r = Bpf.Invoke(BpfCommand.LinkCreate, ref attr);
         if (r >= 0) { Libc.Close(r); return ProbeResult.Present; }
+        return -r == (int)Errno.EBADF ? ProbeResult.Present : -r == (int)Errno.EINVAL ? ProbeResult.Missing : Inconclusive(r);
+    }
+
+    /// <summary>BPF_PROG_BIND_MAP exists when a bogus program fd is refused with EBADF rather than an unknown command's EINVAL.</summary>
+    internal static ProbeResult ProgBindMapCommand()
+    {
+        var attr = new ProgBindMapAttr { ProgFd = uint.MaxValue, MapFd = uint.MaxValue };
+        int r = Bpf.Invoke(BpfCommand.ProgBindMap, ref attr);
         return -r == (int)Errno.EBADF ? ProbeResult.Present : -r == (int)Errno.EINVAL ? ProbeResult.Missing : Inconclusive(r);
     }
 

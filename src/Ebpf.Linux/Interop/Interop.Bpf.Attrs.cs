@@ -179,3 +179,12 @@ internal struct LinkCreateAttr
     public uint Flags;
     public uint TargetBtfId;
 }
+
+/// <summary>BPF_PROG_BIND_MAP (Linux 5.8+): adds a map to a program's used maps.</summary>
+[StructLayout(LayoutKind.Sequential, Size = 12)]
+internal struct ProgBindMapAttr
+{
+    public uint ProgFd;
+    public uint MapFd;
+    public uint Flags;
+}

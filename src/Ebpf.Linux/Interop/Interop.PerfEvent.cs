@@ -22,6 +22,15 @@ internal static unsafe partial class PerfEvent
     internal const ulong IocEnable = 0x2400;                // PERF_EVENT_IOC_ENABLE
     internal const ulong IocSetBpf = 0x40042408;            // PERF_EVENT_IOC_SET_BPF
     internal const ulong RetprobeConfigBit0 = 1;            // the kprobe PMU's "retprobe" format is config:0
+    internal const uint TypeSoftware = 1;                   // PERF_TYPE_SOFTWARE
+    internal const ulong CountSwBpfOutput = 10;             // PERF_COUNT_SW_BPF_OUTPUT
+    internal const ulong SampleRaw = 1 << 10;               // PERF_SAMPLE_RAW
+    internal const ulong FlagWatermark = 1 << 14;           // perf_event_attr.watermark: wake by bytes, not events
+    internal const ulong IocDisable = 0x2401;               // PERF_EVENT_IOC_DISABLE
+    internal const uint RecordLost = 2, RecordSample = 9;   // PERF_RECORD_LOST, PERF_RECORD_SAMPLE
+
+    // struct perf_event_mmap_page: the ring's control page (data_head is written by the kernel, data_tail by us).
+    internal const int MmapDataHead = 1024, MmapDataTail = 1032, MmapDataOffset = 1040, MmapDataSize = 1048;
 
     /// <summary>struct perf_event_attr (PERF_ATTR_SIZE_VER8 = 136; the kernel accepts our size while the tail is zero).</summary>
     [StructLayout(LayoutKind.Explicit, Size = 136)]

@@ -8,10 +8,10 @@ namespace Ebpf.Linux.Links;
 /// bpf da fd F</c> does: a clsact qdisc (created when missing) and a cls_bpf filter in direct-action mode, over
 /// netlink. Disposing deletes the filter, and the qdisc when this attachment created it.
 /// </summary>
-public sealed class ClsactAttachment : IDisposable
+public sealed class ClsactAttachment : ITcAttachment
 {
     private const ushort RtmNewQdisc = 36, RtmDelQdisc = 37, RtmNewTfilter = 44, RtmDelTfilter = 45;
-    private const ushort FlagCreate = 0x400, FlagExclusive = 0x200;
+    private const ushort FlagCreate = 0x400, FlagExclusive = 0x200, FlagReplace = 0x100;
     private const ushort TcaKind = 1, TcaOptions = 2, TcaBpfFd = 6, TcaBpfName = 7, TcaBpfFlags = 8;
     private const uint ClsactParent = 0xFFFFFFF1, ClsactHandle = 0xFFFF0000, DirectAction = 1;
     private readonly NetlinkSocket _socket;
@@ -49,24 +49,7 @@ public sealed class ClsactAttachment : IDisposable
                 created = true;
             }
             catch (BpfException e) when (e.Errno == Errno.EEXIST) { }   // shared with other filters: leave it
-            bool added = false;
-            program.Handle.DangerousAddRef(ref added);
-            try
-            {
-                var message = new NetlinkMessage(RtmNewTfilter, NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck | FlagCreate | FlagExclusive)
-                    .Raw(TcHeader(ifindex, handle, Parent(direction), Info(priority)))
-                    .String(TcaKind, "bpf")
-                    .BeginNested(TcaOptions)
-                    .U32(TcaBpfFd, (uint)(int)program.Handle.DangerousGetHandle())
-                    .String(TcaBpfName, program.Name)
-                    .U32(TcaBpfFlags, DirectAction)
-                    .EndNested();
-                socket.Request(message, $"add bpf filter {program} to ifindex {ifindex} {direction}");
-            }
-            finally
-            {
-                if (added) program.Handle.DangerousRelease();
-            }
+            SetFilter(socket, program, ifindex, direction, priority, handle, FlagCreate | FlagExclusive, $"add bpf filter {program} to ifindex {ifindex} {direction}");
             return new ClsactAttachment(socket, ifindex, direction, priority, handle, created);
         }
         catch
@@ -74,6 +57,46 @@ public sealed class ClsactAttachment : IDisposable
             if (created) TryDeleteQdisc(socket, ifindex);
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Always <see cref="TcAttachMode.Clsact"/>.</summary>
+    public TcAttachMode Mode => TcAttachMode.Clsact;
+
+    /// <summary>
+    /// Replaces the filter's program (<c>tc filter replace ... bpf da fd F</c>): cls_bpf swaps the program under RCU,
+    /// so every packet runs the old or the new one.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The attachment is disposed.</exception>
+    /// <exception cref="BpfException">ENOENT: the filter was deleted behind this object's back.</exception>
+    public void Update(KernelProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (program.Type != ProgramType.SchedClassifier) throw new ArgumentException($"{program} is not a SchedClassifier program", nameof(program));
+        SetFilter(_socket, program, Ifindex, Direction, Priority, FilterHandle, FlagReplace, $"replace the program of {this} with {program}");
+    }
+
+    private static void SetFilter(NetlinkSocket socket, KernelProgram program, int ifindex, TcDirection direction, ushort priority, uint handle,
+        ushort flags, string what)
+    {
+        bool added = false;
+        program.Handle.DangerousAddRef(ref added);
+        try
+        {
+            var message = new NetlinkMessage(RtmNewTfilter, (ushort)(NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck | flags))
+                .Raw(TcHeader(ifindex, handle, Parent(direction), Info(priority)))
+                .String(TcaKind, "bpf")
+                .BeginNested(TcaOptions)
+                .U32(TcaBpfFd, (uint)(int)program.Handle.DangerousGetHandle())
+                .String(TcaBpfName, program.Name)
+                .U32(TcaBpfFlags, DirectAction)
+                .EndNested();
+            socket.Request(message, what);
+        }
+        finally
+        {
+            if (added) program.Handle.DangerousRelease();
         }
     }
 

@@ -8,7 +8,7 @@ namespace Ebpf.Linux.Links;
 /// return TC verdicts (TC_ACT_OK, TC_ACT_SHOT, ...) directly; no qdisc is involved. Older kernels use
 /// <c>ClsactAttachment</c> (netlink, cls_bpf in direct-action mode) instead.
 /// </summary>
-public sealed class TcxLink : Link
+public sealed class TcxLink : Link, ITcAttachment
 {
     private TcxLink(SafeBpfHandle handle, int ifindex, TcDirection direction) : base(handle) => (Ifindex, Direction) = (ifindex, direction);
 
@@ -59,6 +59,11 @@ public sealed class TcxLink : Link
             throw new KernelFeatureMissingException("BPF_LINK_TYPE_TCX", $"attach {program} to ifindex {ifindex} {direction}", "6.6");
         return new TcxLink(BpfErrors.CheckFd(r, "attach tcx link of", $"{program} to ifindex {ifindex} {direction}"), ifindex, direction);
     }
+
+    /// <summary>Always <see cref="TcAttachMode.Tcx"/>.</summary>
+    public TcAttachMode Mode => TcAttachMode.Tcx;
+
+    void ITcAttachment.Update(KernelProgram program) => Update(program);
 
     /// <inheritdoc/>
     public override string ToString() => $"tcx {Direction} link on ifindex {Ifindex} ({Handle})";

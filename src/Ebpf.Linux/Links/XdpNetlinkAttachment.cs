@@ -12,7 +12,8 @@ public sealed class XdpNetlinkAttachment : IDisposable
 {
     private const ushort RtmGetLink = 18, RtmSetLink = 19;       // the answer to RTM_GETLINK is an RTM_NEWLINK
     private const ushort IflaXdp = 43, IflaXdpFd = 1, IflaXdpAttached = 2, IflaXdpFlags = 3, IflaXdpProgId = 4;
-    private const uint UpdateIfNoExist = 1;                 // XDP_FLAGS_UPDATE_IF_NOEXIST
+    private const ushort IflaXdpExpectedFd = 8;
+    private const uint UpdateIfNoExist = 1, Replace = 1u << 4;  // XDP_FLAGS_UPDATE_IF_NOEXIST, XDP_FLAGS_REPLACE (5.7+)
     private readonly NetlinkSocket _socket;
     private bool _detached;
 
@@ -84,6 +85,40 @@ public sealed class XdpNetlinkAttachment : IDisposable
                 return attached == 0 ? null : new XdpAttachmentInfo(programId, (XdpAttachedMode)attached);
             }
         return null;
+    }
+
+    /// <summary>
+    /// Replaces the attached program with <paramref name="program"/> in one step (the driver swaps the pointer: every
+    /// packet runs the old or the new program), what <c>ip link set ... xdp ... -force</c> does.
+    /// </summary>
+    /// <param name="program">The new XDP program.</param>
+    /// <param name="expected">When given, replace only while this program is attached (XDP_FLAGS_REPLACE with
+    /// IFLA_XDP_EXPECTED_FD, Linux 5.7+).</param>
+    /// <exception cref="ObjectDisposedException">The attachment is detached.</exception>
+    /// <exception cref="BpfException">EEXIST: <paramref name="expected"/> is not the attached program.</exception>
+    public void Update(KernelProgram program, KernelProgram? expected = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ObjectDisposedException.ThrowIf(_detached, this);
+        if (program.Type != ProgramType.Xdp) throw new ArgumentException($"{program} is not an XDP program", nameof(program));
+        bool addedNew = false, addedOld = false;
+        program.Handle.DangerousAddRef(ref addedNew);
+        try
+        {
+            expected?.Handle.DangerousAddRef(ref addedOld);
+            var message = new NetlinkMessage(RtmSetLink, NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck)
+                .Raw(InterfaceHeader(Ifindex))
+                .BeginNested(IflaXdp)
+                .U32(IflaXdpFd, (uint)(int)program.Handle.DangerousGetHandle())
+                .U32(IflaXdpFlags, (uint)Mode | (expected is null ? 0 : Replace));
+            if (expected is not null) message.U32(IflaXdpExpectedFd, (uint)(int)expected.Handle.DangerousGetHandle());
+            _socket.Request(message.EndNested(), $"replace the program of {this} with {program}");
+        }
+        finally
+        {
+            if (addedOld) expected!.Handle.DangerousRelease();
+            if (addedNew) program.Handle.DangerousRelease();
+        }
     }
 
     /// <summary>Detaches the program (IFLA_XDP_FD -1 with the same mode) and closes the netlink socket.</summary>

@@ -38,19 +38,24 @@ internal static class EventProducers
         return Epilogue(b, "t_rb_prod");
     }
 
-    /// <summary>bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, &amp;{ seq, seq ^ marker }, 16).</summary>
-    internal static KernelProgram PerfProducer(KernelMap perf, KernelMap counters)
+    /// <summary>
+    /// bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, buf, <paramref name="recordSize"/>) with buf = { seq, seq ^ marker, 0... }
+    /// on the stack (zeroed first: helpers read only initialized stack).
+    /// </summary>
+    internal static KernelProgram PerfProducer(KernelMap perf, KernelMap counters, int recordSize = 16)
     {
+        if (recordSize < 16 || recordSize > 256 || recordSize % 8 != 0) throw new ArgumentOutOfRangeException(nameof(recordSize));
         var b = Prologue(counters);
         using var pl = perf.Handle.Lease(out uint perfFd);
-        b.Store(MemorySize.DoubleWord, Register.R10, -24, Register.R8)
+        for (int off = 16; off < recordSize; off += 8) b.Store(MemorySize.DoubleWord, Register.R10, (short)(-recordSize + off), 0);
+        b.Store(MemorySize.DoubleWord, Register.R10, (short)-recordSize, Register.R8)
          .Mov(Register.R1, Register.R8).Alu(AluOperation.Xor, Register.R1, Marker)
-         .Store(MemorySize.DoubleWord, Register.R10, -16, Register.R1)
+         .Store(MemorySize.DoubleWord, Register.R10, (short)(-recordSize + 8), Register.R1)
          .Mov(Register.R1, Register.R6)
          .LoadMapFd(Register.R2, (int)perfFd)
          .LoadImm64(Register.R3, 0xffffffffUL)                            // BPF_F_CURRENT_CPU
-         .Mov(Register.R4, Register.R10).Add(Register.R4, -24)
-         .Mov(Register.R5, 16)
+         .Mov(Register.R4, Register.R10).Add(Register.R4, -recordSize)
+         .Mov(Register.R5, recordSize)
          .Call(25)                                                        // bpf_perf_event_output
          .JumpIf(JumpOperation.Jne, Register.R0, 0, "fail");
         return Epilogue(b, "t_perf_prod");

@@ -40,7 +40,7 @@ public sealed class RingBufferReaderTests
     [InlineData(256)]
     public async Task Consume_MillionEvents_InOrder_ProducedIsReceivedPlusDropped(int recordSize)
     {
-        const int N = 1_000_000;
+        int N = TestScale.Events;
         using var counters = EventProducers.Counters();
         using var ring = KernelMap.Create(MapType.RingBuffer, 0, 0, 256 * 1024, "t_rb");
         using var prog = EventProducers.RingBufferProducer(ring, counters, recordSize);

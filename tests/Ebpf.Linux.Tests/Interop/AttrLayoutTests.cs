@@ -27,6 +27,10 @@ public sealed class AttrLayoutTests
         (typeof(BtfLoadAttr), "union bpf_attr", "", null),
         (typeof(EnableStatsAttr), "union bpf_attr", "enable_stats.", null),
         (typeof(LinkCreateAttr), "union bpf_attr", "link_create.", null),
+        (typeof(ProgBindMapAttr), "union bpf_attr", "prog_bind_map.", null),
+        (typeof(ProgAttachAttr), "union bpf_attr", "", null),
+        (typeof(ProgQueryAttr), "union bpf_attr", "query.", null),
+        (typeof(LinkCreateNetfilterAttr), "union bpf_attr", "link_create.", null),
         (typeof(ProgInfoRecord), "struct bpf_prog_info", "", 232),
         (typeof(MapInfoRecord), "struct bpf_map_info", "", 104),
         (typeof(BtfInfoRecord), "struct bpf_btf_info", "", 32),
@@ -37,6 +41,11 @@ public sealed class AttrLayoutTests
     private static readonly Dictionary<string, string> s_renamed = new()
     {
         ["LinkInfoRecord.Union"] = "raw_tracepoint",
+        ["ProgQueryAttr.Count"] = "prog_cnt",
+        ["LinkCreateNetfilterAttr.ProtocolFamily"] = "netfilter.pf",
+        ["LinkCreateNetfilterAttr.HookNumber"] = "netfilter.hooknum",
+        ["LinkCreateNetfilterAttr.Priority"] = "netfilter.priority",
+        ["LinkCreateNetfilterAttr.NetfilterFlags"] = "netfilter.flags",
         ["ProgInfoRecord.GplCompatible"] = "",            // a bitfield: offsetof does not apply
     };
 

@@ -36,12 +36,17 @@ public class CollectionSpecBpftoolTests
         }
         Assert.Equal(spec.Programs.Where(p => p.AutoLoad).Select(p => p.Name).Order(StringComparer.Ordinal),
             kernel.Programs.Select(p => p.PinName).Order(StringComparer.Ordinal));
+        // The running kernel's digest (SHA-1 before the switch to SHA-256), picked by checking one loaded program:
+        // the other programs must then all agree with it.
+        ProgramSpec first = spec.GetProgram(kernel.Programs[0].PinName);
+        ProgramTagAlgorithm algorithm = kernel.Programs[0].Tag == ProgramTag.Format(first.ComputeTag(ProgramTagAlgorithm.Sha1))
+            ? ProgramTagAlgorithm.Sha1 : ProgramTagAlgorithm.Sha256;
         foreach (BpftoolOracle.LoadedProgram loaded in kernel.Programs)
         {
             ProgramSpec program = spec.GetProgram(loaded.PinName);
             Assert.Equal(loaded.Name, program.KernelName);
-            Assert.True(loaded.Tag == ProgramTag.Format(program.ComputeTag()),
-                $"{relative}:{program.Name}: bpftool tag {loaded.Tag}, ours {ProgramTag.Format(program.ComputeTag())} ({program.Instructions.Length} instructions)");
+            Assert.True(loaded.Tag == ProgramTag.Format(program.ComputeTag(algorithm)),
+                $"{relative}:{program.Name}: bpftool tag {loaded.Tag}, ours {ProgramTag.Format(program.ComputeTag(algorithm))} ({algorithm}, {program.Instructions.Length} instructions)");
         }
     }
 

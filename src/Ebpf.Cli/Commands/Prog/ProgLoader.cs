@@ -92,11 +92,11 @@ internal static class ProgLoader
             program.Pin(path);
             pinned.Add(path);
             if (!autoAttach) continue;
-            using Link? link = ProgAutoAttach.Attach(program, p);
-            if (link is PerfEventLink perf)
+            using Ebpf.Linux.Links.Link? link = ProgAutoAttach.Attach(program, p);
+            if (link is not null)
             {
                 string linkPath = all ? Path.Combine(pinPath, p.Name + "_link") : pinPath + "_link";
-                perf.Pin(linkPath);
+                link.Pin(linkPath);
                 pinned.Add(linkPath);
             }
         }

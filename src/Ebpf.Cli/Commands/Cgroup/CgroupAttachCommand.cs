@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Ebpf.Cli.Arguments;
+using Ebpf.Cli.Kernel;
+using Ebpf.Cli.Output;
+using Ebpf.Linux;
+
+namespace Ebpf.Cli.Commands.Cgroup;
+
+/// <summary><c>ebpf cgroup attach CGROUP ATTACH_TYPE PROG [multi|override]</c> and <c>detach CGROUP ATTACH_TYPE PROG</c>.</summary>
+internal static class CgroupAttachCommand
+{
+    private const uint AllowOverride = 1, AllowMulti = 2;
+
+    /// <summary>Creates "attach" or "detach".</summary>
+    public static Command Create(string name)
+    {
+        bool attach = name == "attach";
+        var args = new Argument<string[]>("ARGS") { Arity = ArgumentArity.OneOrMore, Description = attach ? "CGROUP ATTACH_TYPE PROG [multi|override]" : "CGROUP ATTACH_TYPE PROG" };
+        var command = new Command(name, attach
+            ? """
+              Attach a program to a cgroup (BPF_PROG_ATTACH, without a link: it stays attached after exit).
+              ATTACH_FLAGS: 'multi' (several programs on the hook), 'override' (descendants may override).
+              PROG := id ID | pinned FILE | tag TAG | name NAME
+
+              Examples:
+                ebpf cgroup attach /sys/fs/cgroup/test cgroup_inet_egress pinned /sys/fs/bpf/egress multi
+              """
+            : """
+              Detach a program from a cgroup hook.
+
+              Examples:
+                ebpf cgroup detach /sys/fs/cgroup/test cgroup_inet_egress pinned /sys/fs/bpf/egress
+              """) { args };
+        command.SetGuardedAction(parse =>
+        {
+            string[] words = parse.GetValue(args) ?? [];
+            if (words.Length < 4) throw new CliError($"expected {args.Description}");
+            string cgroup = words[0];
+            AttachType type = CgroupPrograms.ParseType(words[1]);
+            int index = 2;
+            using KernelProgram program = ProgramArgument.Open(words, ref index);
+            uint flags = 0;
+            for (; index < words.Length; index++)
+            {
+                flags |= (attach, words[index]) switch
+                {
+                    (true, "multi") => AllowMulti,
+                    (true, "override") => AllowOverride,
+                    _ => throw new CliError($"unexpected '{words[index]}'{(attach ? ": expected 'multi' or 'override'" : "")}"),
+                };
+            }
+            using var directory = SafeFileHandleDirectory.Open(cgroup);
+            bool added = false;
+            program.Handle.DangerousAddRef(ref added);
+            try
+            {
+                int fd = (int)program.Handle.DangerousGetHandle();
+                string what = $"{name} program '{program.Name}' {(attach ? "to" : "from")} cgroup {cgroup} ({words[1]})";
+                if (attach) BpfCalls.Attach(directory.Fd, fd, type, flags, what);
+                else BpfCalls.Detach(directory.Fd, fd, type, what);
+            }
+            finally
+            {
+                if (added) program.Handle.DangerousRelease();
+            }
+            if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty)) Console.Out.WriteLine("null");
+            return 0;
+        });
+        return command;
+    }
+}

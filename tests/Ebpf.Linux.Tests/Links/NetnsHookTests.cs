@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Ebpf.Linux.Features;
+using Ebpf.Linux.Links;
+using Ebpf.Linux.NetNs;
+using Ebpf.Testing;
+
+namespace Ebpf.Linux.Tests.Links;
+
+/// <summary>Flow dissector and netfilter programs on the test's own network namespace.</summary>
+public sealed class NetnsHookTests
+{
+    [Fact]
+    public void FlowDissector_DissectsUdpInTestRun_LinkOnTheNamespace()
+    {
+        using var veth = new VethPair();
+        string netns = NetworkNamespace.PathOf(veth.NamespaceA);
+        using var objects = HookObjects.Load("flow_dissector.o");
+        KernelProgram prog = objects.Program("dissect_ipv4");
+
+        // Ethernet + IPv4 (10.0.0.1 -> 10.0.0.2, UDP) + ports 1234 -> 53: the kernel's test run returns struct bpf_flow_keys.
+        byte[] frame = new byte[14 + 20 + 8];
+        frame[12] = 0x08;
+        frame[14] = 0x45;
+        frame[14 + 9] = 17;
+        new byte[] { 10, 0, 0, 1, 10, 0, 0, 2 }.CopyTo(frame, 26);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(34), 1234);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(36), 53);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(16), 28);
+        TestRunResult run = prog.TestRun(new TestRunOptions { Data = frame, DataOutSize = 64 });
+        Assert.Equal(0u, run.ReturnValue);                                                     // BPF_OK
+        Assert.Equal(14 + 20, BinaryPrimitives.ReadUInt16LittleEndian(run.Data.AsSpan(2)));     // thoff
+        Assert.Equal(17, run.Data[9]);                                                          // ip_proto
+        Assert.Equal(1234, BinaryPrimitives.ReadUInt16BigEndian(run.Data.AsSpan(12)));         // sport
+        Assert.Equal(53, BinaryPrimitives.ReadUInt16BigEndian(run.Data.AsSpan(14)));           // dport
+
+        using (var link = KernelAssert.RunOrSkip(() => FlowDissectorLink.Attach(prog, netns)))
+        {
+            Assert.Equal(AttachType.FlowDissector, link.Info().AttachType);
+            Assert.Equal([prog.Id], ProgramQuery.NetworkNamespace(netns, AttachType.FlowDissector).ProgramIds);
+            string shown = VethPair.RunIn(veth.NamespaceA, "bpftool", "net", "show");
+            Assert.Contains("flow_dissector", shown, StringComparison.Ordinal);
+            Assert.Contains($"id {prog.Id}", shown, StringComparison.Ordinal);
+        }
+        Assert.Empty(ProgramQuery.NetworkNamespace(netns, AttachType.FlowDissector).ProgramIds);
+    }
+
+    [Fact]
+    public void Netfilter_CountsLocalIn_ASecondLinkDrops_DetachesOnDispose()
+    {
+        KernelAssert.RequireRoot();
+        KernelAssert.RunOrSkip(() =>
+        {
+            KernelFeatures.ProgramType(ProgramType.Netfilter).ThrowIfMissing();
+            KernelFeatures.LinkType(LinkType.Netfilter).ThrowIfMissing();
+        });
+        using var veth = new VethPair();
+        HookObjects.Quiet(veth);
+        using var objects = HookObjects.Load("netfilter_count.o");
+        KernelMap hits = objects.Map("hits");
+        using var receiver = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, 5353);
+        uint linkId;
+        using (var count = NetworkNamespace.Run(veth.NamespaceA, () => NetfilterLink.Attach(objects.Program("nf_count"), AddressFamily.InterNetwork, NetfilterHook.LocalIn, -100)))
+        {
+            linkId = count.Info().Id;
+            Assert.Equal(LinkType.Netfilter, count.Info().Type);
+            PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 5);
+            Assert.Equal(5, PacketCounters.Drain(receiver));
+            Assert.Equal(5UL, HookObjects.Read(hits, 0));
+            using (var drop = NetworkNamespace.Run(veth.NamespaceA, () => NetfilterLink.Attach(objects.Program("nf_drop"), AddressFamily.InterNetwork, NetfilterHook.LocalIn, -50)))
+            {
+                PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 3);
+                Assert.Equal(0, PacketCounters.Drain(receiver));
+                Assert.Equal(8UL, HookObjects.Read(hits, 0));   // priority -100 runs before -50
+                Assert.Equal(3UL, HookObjects.Read(hits, 1));
+            }
+        }
+        Assert.DoesNotContain(linkId, KernelObjects.LinkIds());
+        PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 2);
+        Assert.Equal(2, PacketCounters.Drain(receiver));
+        Assert.Equal(8UL, HookObjects.Read(hits, 0));
+    }
+}
