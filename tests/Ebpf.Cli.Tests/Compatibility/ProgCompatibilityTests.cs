@@ -161,6 +161,23 @@ public class ProgCompatibilityTests
     }
 
     [Fact]
+    public void Load_VerifierRejection_PrintsTheWholeLog()
+    {
+        Tools.RequireKernel();
+        using var dir = new BpfFsDirectory();
+        var (code, stdout, stderr) = Tools.TryEbpf("prog", "load", RepoPaths.BpfObject("rejected/huge_log.o"), dir["p"]);
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        string[] lines = stderr.Split('\n');
+        Assert.StartsWith("Error: ", lines[0], StringComparison.Ordinal);
+        Assert.Equal("-- BEGIN PROG LOAD LOG --", lines[1]);
+        Assert.Contains("R5 !read_ok", stderr, StringComparison.Ordinal);
+        Assert.Contains("-- END PROG LOAD LOG --", lines[^2], StringComparison.Ordinal);
+        Assert.True(lines.Length > 100_000, $"the log has {lines.Length} lines: it was cut");
+        Assert.False(File.Exists(dir["p"]));
+    }
+
+    [Fact]
     public void Profile_FailsWithOneClearLine()
     {
         var (code, stdout, stderr) = Tools.TryEbpf("prog", "profile", "id", "1", "cycles");
