@@ -63,7 +63,7 @@ public sealed class FeatureTests
     [Fact]
     public void LinkTypes_AndMisc()
     {
-        foreach (LinkType t in new[] { LinkType.RawTracepoint, LinkType.Xdp, LinkType.Tcx, LinkType.Netkit, LinkType.Cgroup })
+        foreach (LinkType t in new[] { LinkType.RawTracepoint, LinkType.Xdp, LinkType.Cgroup })
             Assert.True(KernelFeatures.LinkType(t).IsSupported, t.ToString());
         Assert.Equal(ProbeResult.Missing, KernelFeatures.LinkType((LinkType)999).Result);
         Assert.True(KernelFeatures.LinkCreate.IsSupported);

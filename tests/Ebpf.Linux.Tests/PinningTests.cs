@@ -99,9 +99,12 @@ public sealed class PinningTests
 
     private static void RunChild(string dir)
     {
-        string assembly = typeof(PinningTests).Assembly.Location;
-        string apphost = Path.ChangeExtension(assembly, null);
-        var psi = File.Exists(apphost) ? new ProcessStartInfo(apphost) : new ProcessStartInfo("dotnet") { ArgumentList = { assembly } };
+        // xunit v3 test projects are executables: re-run this one (also a single-file bundle in the kernel matrix,
+        // where no dotnet host exists); under `dotnet exec` the host runs the assembly again.
+        string process = Environment.ProcessPath!;
+        var psi = Path.GetFileNameWithoutExtension(process) != "dotnet"
+            ? new ProcessStartInfo(process)
+            : new ProcessStartInfo(process) { ArgumentList = { typeof(PinningTests).Assembly.Location } };
         psi.ArgumentList.Add("-method");
         psi.ArgumentList.Add($"{typeof(PinningTests).FullName}.{nameof(Pins_SurviveProcessRestart)}");
         psi.Environment[ChildVariable] = dir;

@@ -12,7 +12,7 @@
 #   MATRIX_TESTS        test projects under tests/ to publish and run (default: Ebpf.Linux.Tests)
 #   MATRIX_TEST_ARGS    extra xunit v3 arguments of every test executable, shell-quoted, e.g.
 #                       MATRIX_TEST_ARGS='-trait "Category=Kernel"' or '-class "Ebpf.Linux.Tests.MapTests"'
-#   MATRIX_TIMEOUT      wall-clock seconds per kernel, boot to power-off (default 360); the guest gives its tests
+#   MATRIX_TIMEOUT      wall-clock seconds per kernel, boot to power-off (default 600); the guest gives its tests
 #                       this minus 45 s, so a hanging test still leaves the others' results
 #   MATRIX_HOST         1 (default) = also run the published executables on the host (the reference line)
 #   MATRIX_SMOKE        1 (default) = bpftool feature probe + kprobe check in each guest (~5 s)
@@ -21,6 +21,9 @@
 #   MATRIX_VERBOSE      1 = stream each guest's console while it runs
 #   MATRIX_GUEST_SHELL  1 = interactive: the console is this terminal and the guest leaves a shell after the tests
 #                       (one kernel at a time, no timeout)
+#   MATRIX_R2R          true (default) = publish ReadyToRun (the guests JIT ~10x slower under TCG)
+#   MATRIX_SEED         1 (default) = publish the ebpf CLI and run tools/matrix/seed.sh in each guest
+#   MATRIX_CONTROL      1 (default) = the wrong-probe control run in each guest (tcx forced present)
 #   MATRIX_CACHE        kernel cache (default /var/cache/ebpf-net-matrix), see fetch-kernels.sh
 #
 # Output in artifacts/matrix/: publish/NAME/ (the executables), host/ and KVER/ per kernel holding the xunit XML
@@ -38,7 +41,7 @@ cd "$REPO"
 
 OUT="$REPO/artifacts/matrix"
 TESTS=(${MATRIX_TESTS:-Ebpf.Linux.Tests})
-TIMEOUT="${MATRIX_TIMEOUT:-360}"
+TIMEOUT="${MATRIX_TIMEOUT:-600}"
 SMP="${MATRIX_SMP:-2}"
 MEM="${MATRIX_MEM:-3072}"
 export MATRIX_CACHE="${MATRIX_CACHE:-/var/cache/ebpf-net-matrix}"
@@ -107,9 +110,48 @@ publish() {
         if [[ "${MATRIX_PUBLISH:-1}" == 0 && -x "$OUT/publish/$name/$name" ]]; then continue; fi
         log "publishing $name (linux-x64, self-contained, single file)"
         rm -rf "$OUT/publish/$name"
+        # ReadyToRun: the guests run under TCG about 10x slower than the host, and JIT time dominates short tests.
         dotnet publish "tests/$name" -r linux-x64 --self-contained -p:PublishSingleFile=true \
-            -p:IncludeAllContentForSelfExtract=true -c Release -o "$OUT/publish/$name" -nologo -clp:ErrorsOnly -v:quiet
+            -p:IncludeAllContentForSelfExtract=true -p:PublishReadyToRun="${MATRIX_R2R:-true}" \
+            -c Release -o "$OUT/publish/$name" -nologo -clp:ErrorsOnly -v:quiet
     done
+    if [[ "${MATRIX_SEED:-1}" == 1 ]]; then
+        if [[ "${MATRIX_PUBLISH:-1}" != 0 || ! -x "$OUT/publish/ebpf/ebpf" ]]; then
+            log "publishing the ebpf CLI (linux-x64, self-contained, single file) for the seed workflow"
+            rm -rf "$OUT/publish/ebpf"
+            dotnet publish src/Ebpf.Cli -r linux-x64 --self-contained -p:PublishSingleFile=true \
+                -p:IncludeAllContentForSelfExtract=true -p:PublishReadyToRun="${MATRIX_R2R:-true}" -p:AssemblyName=ebpf \
+                -c Release -o "$OUT/publish/ebpf" -nologo -clp:ErrorsOnly -v:quiet
+        fi
+        export MATRIX_CLI="$OUT/publish/ebpf/ebpf"
+    fi
+}
+
+# The features x kernels table (docs/COMPATIBILITY.md#features-by-kernel) from each run's features.tsv.
+feature_table() {
+    local -a dirs=() heads=()
+    local d
+    [[ -f "$OUT/host/features.tsv" ]] && { dirs+=("$OUT/host"); heads+=("$(uname -r | cut -d. -f1,2) (host)"); }
+    for d in "$OUT"/*/; do
+        d="${d%/}"
+        [[ -f "$d/features.tsv" && "$d" != "$OUT/host" ]] || continue
+        dirs+=("$d"); heads+=("$(basename "$d" | cut -d. -f1,2)")
+    done
+    ((${#dirs[@]})) || return 0
+    {
+        printf '| feature | since |'; printf ' %s |' "${heads[@]}"; echo
+        printf '|---|---|'; printf -- '---|%.0s' "${heads[@]}"; echo
+        local feature since
+        while IFS=$'\t' read -r feature since _; do
+            printf '| %s | %s |' "$feature" "$since"
+            for d in "${dirs[@]}"; do
+                printf ' %s |' "$(awk -F'\t' -v f="$feature" '$1 == f { print $3 }' "$d/features.tsv")"
+            done
+            echo
+        done <"${dirs[0]}/features.tsv"
+    } >"$OUT/features.md"
+    log "features x kernels: artifacts/matrix/features.md"
+    cat "$OUT/features.md" >&2
 }
 
 # --- counting: the xunit v3 XML's <assembly total= passed= failed= skipped= not-run= errors=> -----------------
@@ -158,6 +200,7 @@ run_host() {
     for name in "${TESTS[@]}"; do
         log "host: $name"
         code=0
+        EBPF_NET_FEATURE_TABLE="$dir/features.tsv" \
         DOTNET_BUNDLE_EXTRACT_BASE_DIR="$TMP/bundle" "$OUT/publish/$name/$name" -noColor -xml "$dir/$name.xml" "${args[@]}" \
             >"$dir/$name.log" 2>&1 || code=$?
         grep -E '^\s+\S+\s+Total:' "$dir/$name.log" >&2 || true
@@ -240,7 +283,25 @@ run_kernel() {
             [[ "$trc" == 0 ]] || problems+=("$tname exited $trc")
         done < <(grep '^test=' "$dir/status")
     fi
-    EXTRA="boot ${boot%.*}s, tests ${tests}s, wall $((end - start))s" report "kernel $KVER" "$dir" "${problems[@]}"
+    # The wrong-probe control: tcx forced present must fail the tcx tests exactly where the kernel lacks tcx.
+    local control="" rc_ctl has_tcx
+    rc_ctl="$(sed -n 's/^control rc=\([0-9]*\).*/\1/p' "$dir/status" 2>/dev/null)"
+    has_tcx="$(awk -F'\t' '$1 == "BPF_LINK_TYPE_TCX" { print $3 }' "$dir/features.tsv" 2>/dev/null)"
+    if [[ -n "$rc_ctl" ]]; then
+        if [[ "$has_tcx" == no && "$rc_ctl" != 0 ]]; then control="control: tcx missing, forced present -> tests failed, as they must"
+        elif [[ "$has_tcx" == yes && "$rc_ctl" == 0 ]]; then control="control: tcx present -> tests passed"
+        else problems+=("wrong-probe control: tcx=${has_tcx:-?} but the forced run exited $rc_ctl (see control.log)"); fi
+    fi
+    local seed="" rc_seed
+    rc_seed="$(sed -n 's/^seed rc=\([0-9]*\).*/\1/p' "$dir/status" 2>/dev/null)"
+    if [[ -n "$rc_seed" ]]; then
+        if [[ "$rc_seed" == 0 ]]; then seed="seed workflow passed"
+        else problems+=("seed workflow failed (rc $rc_seed): $(grep -m1 'seed FAILED' "$dir/seed.log" 2>/dev/null)"); fi
+    fi
+    EXTRA="boot ${boot%.*}s, tests ${tests}s, wall $((end - start))s${control:+; $control}${seed:+; $seed}" \
+        report "kernel $KVER" "$dir" "${problems[@]}"
+    # Name the failed tests, so the CI log says what broke without the artifacts.
+    grep -hE '^\s+\S.*\[FAIL\]$' "$dir"/*.log 2>/dev/null | head -20 | sed 's/^ */  FAIL: /' >&2 || true
     if [[ -f "$dir/smoke.txt" ]]; then
         sed -n 's/^\(bpftool_feature_probe_exit\|kprobe___x64_sys_getppid\|btf_vmlinux\|smoke_seconds\): /\1=/p' "$dir/smoke.txt" \
             | tr '\n' ' ' | sed 's/^/  smoke: /; s/ $/\n/' >&2
@@ -255,6 +316,7 @@ log "kernels: ${SUITES[*]}"
 [[ "${MATRIX_HOST:-1}" == 1 && "$MATRIX_GUEST_SHELL" != 1 ]] && run_host
 for suite in "${SUITES[@]}"; do run_kernel "$suite"; done
 
+feature_table
 printf '%s\n' "${SUMMARY[@]}" >"$OUT/summary.txt"
 echo "$GUEST_P passed, $GUEST_F failed, $GUEST_S skipped" >"$OUT/totals.txt"
 log "kernel matrix (artifacts/matrix/summary.txt)"

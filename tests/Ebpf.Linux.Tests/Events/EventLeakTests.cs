@@ -18,7 +18,8 @@ public sealed class EventLeakTests
         using (new RingBufferReader(ring)) { }   // warm up lazy statics
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        int fds = FdCounter.Count(), maps = Mappings();
+        Dictionary<int, string> fds = FdCounter.Snapshot();
+        int maps = Mappings();
         for (int i = 0; i < 20; i++)
         {
             var reader = new RingBufferReader(ring);
@@ -38,6 +39,8 @@ public sealed class EventLeakTests
             Assert.Equal(0, await stream);
         }
         Assert.Equal(maps, Mappings());
-        Assert.Equal(fds, FdCounter.Count());
+        // The reader's fds (epoll, eventfd) are anonymous inodes; files the runtime opens meanwhile are not its leak.
+        List<string> leaked = FdCounter.Added(fds, FdCounter.IsAnonymousInode);
+        Assert.True(leaked.Count == 0, $"fds left open: {string.Join(", ", leaked)}");
     }
 }

@@ -93,12 +93,16 @@ internal static class ProgLoader
             pinned.Add(path);
             if (!autoAttach) continue;
             using Ebpf.Linux.Links.Link? link = ProgAutoAttach.Attach(program, p);
-            if (link is not null)
-            {
-                string linkPath = all ? Path.Combine(pinPath, p.Name + "_link") : pinPath + "_link";
-                link.Pin(linkPath);
-                pinned.Add(linkPath);
-            }
+            if (link is null) continue;
+            if (link is PerfEventLink { IsBpfLink: false })
+                throw new CliError(
+                    $"autoattach: program {p.Name} ({p.SectionName}) was attached with the perf event ioctl, as kernels before 5.15 " +
+                    "have no perf links; such an attachment cannot be pinned and would end with this command. Use a raw_tp/ " +
+                    "section, or keep a process holding the attachment (the library's TracepointLink)");
+            // The link is pinned beside the program (bpftool 7.2+: PATH_link); the pin keeps it attached after exit.
+            string linkPath = all ? Path.Combine(pinPath, p.Name + "_link") : pinPath + "_link";
+            link.Pin(linkPath);
+            pinned.Add(linkPath);
         }
         if (pinMaps is null) return;
         Directory.CreateDirectory(pinMaps);
