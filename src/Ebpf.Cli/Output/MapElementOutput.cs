@@ -48,13 +48,17 @@ internal sealed class MapElementOutput(KernelMap map, MapInfo info, BtfSpec? btf
     }
 
     /// <summary>The formatted element alone: <c>{"key":..,"value":..}</c> or with per-CPU <c>values</c>.</summary>
-    public void WriteFormatted(Utf8JsonWriter w, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    /// <param name="w">The writer.</param>
+    /// <param name="key">The key's bytes.</param>
+    /// <param name="value">The value's bytes (all CPUs' for per-CPU maps).</param>
+    /// <param name="text">bpftool's plain-text form: bitfields as bare hex.</param>
+    public void WriteFormatted(Utf8JsonWriter w, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool text = false)
     {
         w.WriteStartObject();
         if (info.BtfKeyTypeId != 0 && key.Length > 0)
         {
             w.WritePropertyName("key");
-            BtfValueJson.Write(w, btf!, info.BtfKeyTypeId, key);
+            BtfValueJson.Write(w, btf!, info.BtfKeyTypeId, key, text);
         }
         if (map.IsPerCpu)
         {
@@ -64,7 +68,7 @@ internal sealed class MapElementOutput(KernelMap map, MapInfo info, BtfSpec? btf
                 w.WriteStartObject();
                 w.WriteNumber("cpu", cpu);
                 w.WritePropertyName("value");
-                BtfValueJson.Write(w, btf!, ValueType, value.Slice(cpu * map.ValueStride, map.ValueSize));
+                BtfValueJson.Write(w, btf!, ValueType, value.Slice(cpu * map.ValueStride, map.ValueSize), text);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -72,7 +76,7 @@ internal sealed class MapElementOutput(KernelMap map, MapInfo info, BtfSpec? btf
         else
         {
             w.WritePropertyName("value");
-            BtfValueJson.Write(w, btf!, ValueType, value[..map.ValueSize]);
+            BtfValueJson.Write(w, btf!, ValueType, value[..map.ValueSize], text);
         }
         w.WriteEndObject();
     }

@@ -55,6 +55,41 @@ public class MapCompatibilityTests
     }
 
     [Fact]
+    public void Dump_FormattedStructsEnumsBitfieldsStringsUnions_EqualBpftool()
+    {
+        using var obj = new LoadedObject("tests/map_values.o");
+        string shapes = obj.Map("shapes");
+        // f: low=5 mid=300 negative=-3 -> bits 0-2 = 5, 3-11 = 300, 12-15 = 0b1101.
+        uint bits = 5u | (300u << 3) | (0xdu << 12);
+        byte[] value = new byte[56];                                // big is 8-aligned: at 48
+        BitConverter.GetBytes(bits).CopyTo(value, 0);
+        BitConverter.GetBytes(4).CopyTo(value, 4);                  // BLUE
+        BitConverter.GetBytes(-1).CopyTo(value, 8);                 // DOWN
+        "abc"u8.ToArray().CopyTo(value, 12);                        // label "abc"
+        new byte[] { 1, 0xff, 0, 7 }.CopyTo(value, 20);             // raw: not a string
+        for (int i = 0; i < 6; i++) BitConverter.GetBytes((short)(i - 2)).CopyTo(value, 24 + 2 * i);
+        BitConverter.GetBytes(0x01020304u).CopyTo(value, 36);       // union
+        value[40] = 1;                                              // on
+        BitConverter.GetBytes(-42L).CopyTo(value, 48);
+        Tools.Ebpf(["map", "update", "pinned", shapes, "key", "1", "0", "0", "0", "value", .. value.Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        value[4] = 3;                                               // not an enumerator: printed as a number
+        Tools.Ebpf(["map", "update", "pinned", shapes, "key", "2", "0", "0", "0", "value", .. value.Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Tools.Ebpf("map", "update", "pinned", obj.Map("by_port"), "key", "53", "0", "17", "0", "value", "hex", "fe", "ff", "ff", "ff");
+        Tools.Ebpf("map", "update", "pinned", obj.Map("colours"), "key", "1", "0", "0", "0", "value", "2", "0", "0", "0");
+        foreach (string map in new[] { "shapes", "by_port", "colours", "map_valu_data", "map_valu_bss" })
+        {
+            JsonCompare.Equal(Tools.BpftoolJson("map", "dump", "pinned", obj.Map(map)), Tools.EbpfJson("map", "dump", "pinned", obj.Map(map)));
+            // Text: bpftool's formatted document (bitfields as bare 0x.., not JSON), compared without whitespace.
+            static string Squeeze(string s) => string.Concat(s.Where(c => !char.IsWhiteSpace(c)));
+            Assert.Equal(Squeeze(Tools.Bpftool("map", "dump", "pinned", obj.Map(map))), Squeeze(Tools.Ebpf("map", "dump", "pinned", obj.Map(map))));
+        }
+        JsonElement formatted = Tools.EbpfJson("map", "lookup", "pinned", shapes, "key", "1", "0", "0", "0").GetProperty("formatted").GetProperty("value");
+        Assert.Equal("0xd", formatted.GetProperty("f").GetProperty("negative").GetString());   // raw bits, as bpftool
+        Assert.Equal("BLUE", formatted.GetProperty("colour").GetString());
+        Assert.Equal("abc", formatted.GetProperty("label").GetString());
+    }
+
+    [Fact]
     public void MapOfMaps_UpdateById_StoresTheInnerMap()
     {
         using var obj = new LoadedObject("tests/maps_mix.o");

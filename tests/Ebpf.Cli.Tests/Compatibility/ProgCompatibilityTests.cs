@@ -56,6 +56,21 @@ public class ProgCompatibilityTests
         }
     }
 
+    [Theory]
+    [InlineData("xdp_drop_udp53.o", "xdp_drop_udp53")]
+    [InlineData("tests/maps_mix.o", "maps_prog")]
+    [InlineData("tests/alu_mix.o", null)]
+    public void DumpXlated_Text_EqualsBpftool_ApartFromSourceLines(string objectName, string? program)
+    {
+        using var obj = new LoadedObject(objectName);
+        string pinned = program is null ? Directory.GetFiles(obj.Programs)[0] : obj.Program(program);
+        // bpftool interleaves "; source line" and the prototype from BTF line info, which ebpf does not read yet.
+        string[] expected = Tools.Bpftool("prog", "dump", "xlated", "pinned", pinned).Split('\n')
+            .Where(l => !l.StartsWith(';') && !l.EndsWith("):", StringComparison.Ordinal) && l.Length > 0).ToArray();
+        string[] actual = Tools.Ebpf("prog", "dump", "xlated", "pinned", pinned).Split('\n').Where(l => l.Length > 0).ToArray();
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void DumpJited_DecodesEveryByte_WithTheKernelSymbolName()
     {
@@ -143,6 +158,23 @@ public class ProgCompatibilityTests
         {
             File.Delete(packet);
         }
+    }
+
+    [Fact]
+    public void Load_VerifierRejection_PrintsTheWholeLog()
+    {
+        Tools.RequireKernel();
+        using var dir = new BpfFsDirectory();
+        var (code, stdout, stderr) = Tools.TryEbpf("prog", "load", RepoPaths.BpfObject("rejected/huge_log.o"), dir["p"]);
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        string[] lines = stderr.Split('\n');
+        Assert.StartsWith("Error: ", lines[0], StringComparison.Ordinal);
+        Assert.Equal("-- BEGIN PROG LOAD LOG --", lines[1]);
+        Assert.Contains("R5 !read_ok", stderr, StringComparison.Ordinal);
+        Assert.Contains("-- END PROG LOAD LOG --", lines[^2], StringComparison.Ordinal);
+        Assert.True(lines.Length > 100_000, $"the log has {lines.Length} lines: it was cut");
+        Assert.False(File.Exists(dir["p"]));
     }
 
     [Fact]

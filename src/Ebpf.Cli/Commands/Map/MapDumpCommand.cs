@@ -68,7 +68,7 @@ internal static class MapDumpCommand
                     JsonOutput.Write(Console.Out, pretty: true, w =>
                     {
                         w.WriteStartArray();
-                        foreach (var (key, value) in elements) output.WriteFormatted(w, key, value);
+                        foreach (var (key, value) in elements) output.WriteFormatted(w, key, value, text: true);
                         w.WriteEndArray();
                     });
                 }

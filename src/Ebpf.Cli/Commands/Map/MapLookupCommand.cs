@@ -37,7 +37,7 @@ internal static class MapLookupCommand
     {
         var output = new MapElementOutput(map, info, MapBtf.For(info));
         if (mode.Json) JsonOutput.Write(Console.Out, mode.Pretty, w => output.WriteJson(w, key, value));
-        else if (output.Formatted) JsonOutput.Write(Console.Out, pretty: true, w => output.WriteFormatted(w, key, value));
+        else if (output.Formatted) JsonOutput.Write(Console.Out, pretty: true, w => output.WriteFormatted(w, key, value, text: true));
         else Console.Out.Write(output.Text(key, value));
     }
 }

@@ -17,6 +17,13 @@ internal static class ProgAutoAttach
         if (spec.Type is not (ProgramType.Kprobe or ProgramType.Tracepoint or ProgramType.RawTracepoint
             or ProgramType.RawTracepointWritable or ProgramType.Tracing or ProgramType.Lsm))
             return null;    // xdp, tc, cgroup, perf_event...: attached to a device, cgroup or CPU, never automatically
-        return AutoAttach.Attach(program, spec);
+        try
+        {
+            return AutoAttach.Attach(program, spec);
+        }
+        catch (ArgumentException e)
+        {
+            throw new Output.CliError($"autoattach: {e.Message}");   // a section without a target: the user's object, one line
+        }
     }
 }

@@ -71,7 +71,7 @@ internal static class ProgDumpCommand
                 foreach (DisassembledInstruction d in lines)
                 {
                     w.WriteStartObject();
-                    w.WriteString("disasm", Kernelish(d));
+                    w.WriteString("disasm", XlatedText.Format(d));
                     if (opcodes) WriteOpcodes(w, d.Slots);
                     w.WriteEndObject();
                 }
@@ -82,7 +82,7 @@ internal static class ProgDumpCommand
         var s = new StringBuilder();
         foreach (DisassembledInstruction d in lines)
         {
-            s.Append(CultureInfo.InvariantCulture, $"{d.Index,4}: {Kernelish(d)}\n");
+            s.Append(CultureInfo.InvariantCulture, $"{d.Index,4}: {XlatedText.Format(d)}\n");
             if (opcodes)
             {
                 byte[] bytes = MemoryMarshal.AsBytes(d.Slots.ToArray().AsSpan()).ToArray();
@@ -92,10 +92,6 @@ internal static class ProgDumpCommand
         Console.Out.Write(s.ToString());
         return 0;
     }
-
-    // The kernel's printer prefixes the opcode byte in parentheses; the text after it is the LLVM form (listed in COMPATIBILITY.md).
-    private static string Kernelish(DisassembledInstruction d) =>
-        string.Create(CultureInfo.InvariantCulture, $"({d.Slots[0].OpCode.Value:x2}) {d.Text}");
 
     private static void WriteOpcodes(System.Text.Json.Utf8JsonWriter w, IReadOnlyList<Instruction> slots)
     {

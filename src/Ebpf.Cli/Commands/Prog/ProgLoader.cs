@@ -95,7 +95,7 @@ internal static class ProgLoader
             using Ebpf.Linux.Links.Link? link = ProgAutoAttach.Attach(program, p);
             if (link is null) continue;
             if (link is PerfEventLink { IsBpfLink: false })
-                throw new InvalidOperationException(
+                throw new CliError(
                     $"autoattach: program {p.Name} ({p.SectionName}) was attached with the perf event ioctl, as kernels before 5.15 " +
                     "have no perf links; such an attachment cannot be pinned and would end with this command. Use a raw_tp/ " +
                     "section, or keep a process holding the attachment (the library's TracepointLink)");
