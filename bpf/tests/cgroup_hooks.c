@@ -5,6 +5,8 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
+#include <linux/types.h>
+#define SOCK_DGRAM 2   /* linux/net.h: sys/socket.h is not for the BPF target */
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -53,6 +55,25 @@ int deny_connect4(struct bpf_sock_addr *ctx)
         return 0;
     }
     return 1;
+}
+
+// The denying programs below are checked by what a child process in the cgroup can no longer do.
+SEC("cgroup/sock_create")
+int deny_udp_socket(struct bpf_sock *sk)
+{
+    return !(sk->type == SOCK_DGRAM && sk->protocol == IPPROTO_UDP);
+}
+
+SEC("cgroup/sysctl")
+int deny_sysctl_read(struct bpf_sysctl *ctx)
+{
+    return ctx->write ? 1 : 0;
+}
+
+SEC("cgroup/dev")
+int deny_dev_null(struct bpf_cgroup_dev_ctx *ctx)
+{
+    return !(ctx->major == 1 && ctx->minor == 3);
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

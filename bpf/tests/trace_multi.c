@@ -3,12 +3,12 @@
 #include "trace_counts.h"
 
 SEC("kprobe.multi/do_sys_openat2")
-int kprobe_multi_openat2(struct pt_regs *ctx) { bump(SLOT_KPROBE_MULTI); return 0; }
+int kmulti_openat2(struct pt_regs *ctx) { bump(SLOT_KPROBE_MULTI); return 0; }
 
 SEC("uprobe.multi/libc.so.6:getpid")
-int uprobe_multi_getpid(struct pt_regs *ctx) { bump(SLOT_UPROBE_MULTI); return 0; }
+int umulti_getpid(struct pt_regs *ctx) { bump(SLOT_UPROBE_MULTI); return 0; }
 
 SEC("uretprobe.multi/libc.so.6:getpid")
-int uretprobe_multi_getpid(struct pt_regs *ctx) { bump(SLOT_URETPROBE_MULTI); return 0; }
+int urmulti_getpid(struct pt_regs *ctx) { bump(SLOT_URETPROBE_MULTI); return 0; }
 
 char LICENSE[] SEC("license") = "GPL";

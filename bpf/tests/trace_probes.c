@@ -13,13 +13,13 @@ SEC("kprobe/do_sys_openat2")
 int kprobe_openat2(struct pt_regs *ctx) { bump(SLOT_KPROBE); return 0; }
 
 SEC("kretprobe/do_sys_openat2")
-int kretprobe_openat2(struct pt_regs *ctx) { bump(SLOT_KRETPROBE); return 0; }
+int kret_openat2(struct pt_regs *ctx) { bump(SLOT_KRETPROBE); return 0; }
 
 SEC("uprobe/libc.so.6:getpid")
 int uprobe_getpid(struct pt_regs *ctx) { bump(SLOT_UPROBE); return 0; }
 
 SEC("uretprobe/libc.so.6:getpid")
-int uretprobe_getpid(struct pt_regs *ctx) { bump(SLOT_URETPROBE); return 0; }
+int uret_getpid(struct pt_regs *ctx) { bump(SLOT_URETPROBE); return 0; }
 
 SEC("perf_event")
 int on_cpu_clock(void *ctx) { bump_key(SLOT_PERF_EVENT); return 0; }

@@ -4,6 +4,6 @@
 #include <bpf/bpf_tracing.h>
 
 SEC("tp_btf/sys_enter")
-int BPF_PROG(tp_btf_sys_enter, struct pt_regs *regs, long id) { bump(SLOT_TP_BTF); return 0; }
+int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id) { bump(SLOT_TP_BTF); return 0; }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -42,9 +42,10 @@ public sealed class KernelCollection : IDisposable
         SafeBpfHandle? btf = null;
         try
         {
-            if (options.LoadBtf && spec.Btf is not null) btf = TryLoadBtf(spec.Btf);
+            BtfSpec? loadedBtf = null;
+            if (options.LoadBtf && spec.Btf is not null) (btf, loadedBtf) = TryLoadBtf(spec.Btf);
             foreach (MapSpec map in spec.Maps)
-                maps[map.Name] = CreateMap(map, btf, options);
+                maps[map.Name] = CreateMap(map, btf, loadedBtf, options);
             KernelMap? rodata = spec.Maps.FirstOrDefault(m => m.Kind == MapKind.ReadOnlyData && m.SectionName == ".rodata") is { } r ? maps[r.Name] : null;
             foreach (ProgramSpec program in spec.Programs)
             {
@@ -82,25 +83,16 @@ public sealed class KernelCollection : IDisposable
         _btf?.Dispose();
     }
 
-    // The kernel may reject an object's BTF (old kernel, unsupported kinds): like libbpf, load without it then.
-    private static SafeBpfHandle? TryLoadBtf(BtfSpec btf)
+    // The object's BTF made acceptable to this kernel (ObjectBtfSanitizer); should the kernel still refuse it, load
+    // without BTF, as libbpf does: programs lose func/line info, maps their key/value types.
+    private static (SafeBpfHandle?, BtfSpec?) TryLoadBtf(BtfSpec btf)
     {
-        try { return KernelBtf.Load(BtfWriter.WritePreservingStrings(Sanitize(btf))); }
-        catch (BpfException) { return null; }
+        BtfSpec sanitized = ObjectBtfSanitizer.Sanitize(btf);
+        try { return (KernelBtf.Load(BtfWriter.WritePreservingStrings(sanitized)), sanitized); }
+        catch (BpfException) { return (null, null); }
     }
 
-    /// <summary>
-    /// clang leaves DATASEC sizes and offsets 0 and the kernel rejects that ("size == 0"); until the spec carries
-    /// fixed-up sections, such a DATASEC becomes an anonymous int (ids stay put) and its map gets no value type.
-    /// </summary>
-    private static BtfSpec Sanitize(BtfSpec btf)
-    {
-        if (!btf.OwnTypes.Any(t => t is BtfDataSec { Size: 0 })) return btf;
-        BtfType[] types = btf.OwnTypes.Select(t => t is BtfDataSec { Size: 0 } ? new BtfInt("", 4, BtfIntEncoding.None, 0, 32) : t).ToArray();
-        return BtfSpec.FromTypes(types, btf);
-    }
-
-    private static KernelMap CreateMap(MapSpec spec, SafeBpfHandle? btf, KernelCollectionOptions options)
+    private static KernelMap CreateMap(MapSpec spec, SafeBpfHandle? btf, BtfSpec? loadedBtf, KernelCollectionOptions options)
     {
         string pin = Path.Combine(options.PinPath, spec.Name);
         if (spec.Pinning == MapPinning.ByName && File.Exists(pin))
@@ -117,13 +109,14 @@ public sealed class KernelCollection : IDisposable
             return existing;
         }
 
-        KernelMap? inner = spec.InnerMap is { } innerSpec ? CreateMap(innerSpec with { Pinning = MapPinning.None }, btf, options) : null;
+        KernelMap? inner = spec.InnerMap is { } innerSpec ? CreateMap(innerSpec with { Pinning = MapPinning.None }, btf, loadedBtf, options) : null;
         KernelMap map;
         try
         {
-            // Global data maps describe their value with the section's DATASEC, which Sanitize may have replaced.
-            bool withBtf = btf is not null && spec.BtfValueTypeId != 0 && spec.Kind == MapKind.Btf;
-            map = KernelMap.Create(new MapCreateOptions
+            // Global data maps describe their value with their section's DATASEC, unless it had to be replaced.
+            bool withBtf = btf is not null && spec.BtfValueTypeId != 0
+                && (spec.Kind == MapKind.Btf || loadedBtf?[spec.BtfValueTypeId] is BtfDataSec);
+            var create = new MapCreateOptions
             {
                 Type = spec.Type,
                 KeySize = (int)spec.KeySize,
@@ -137,7 +130,16 @@ public sealed class KernelCollection : IDisposable
                 Btf = withBtf ? btf : null,
                 BtfKeyTypeId = withBtf ? (int)spec.BtfKeyTypeId : 0,
                 BtfValueTypeId = withBtf ? (int)spec.BtfValueTypeId : 0,
-            });
+            };
+            try
+            {
+                map = KernelMap.Create(create);
+            }
+            catch (BpfException) when (withBtf)
+            {
+                // libbpf's "retrying without BTF": an older kernel may refuse the types (e.g. a spin lock's layout).
+                map = KernelMap.Create(create with { Btf = null, BtfKeyTypeId = 0, BtfValueTypeId = 0 });
+            }
         }
         finally
         {

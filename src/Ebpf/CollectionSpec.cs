@@ -26,7 +26,10 @@ public sealed record CollectionSpec
     /// <summary>The maps: <c>.maps</c> and legacy definitions, then global data maps in section order, then <c>.kconfig</c>.</summary>
     public required ImmutableArray<MapSpec> Maps { get; init; }
 
-    /// <summary>The object's BTF (<c>.BTF</c>), or null when it has none.</summary>
+    /// <summary>
+    /// The object's BTF (<c>.BTF</c>), or null when it has none; as libbpf holds it after open, data sections' DATASECs
+    /// carry their sizes and variable offsets (clang leaves them 0).
+    /// </summary>
     public BtfSpec? Btf { get; init; }
 
     /// <summary>The <c>license</c> section's string ("" when absent).</summary>

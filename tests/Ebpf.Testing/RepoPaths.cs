@@ -30,6 +30,16 @@ public static class RepoPaths
     /// <summary>The BPF objects clang built for this test project (bpf/ in the output folder).</summary>
     public static string BpfObjects => Path.Combine(AppContext.BaseDirectory, "bpf");
 
+    /// <summary>
+    /// The compiled objects the kernel accepts, as paths relative to <see cref="BpfObjects"/>, in order: all but those
+    /// under bpf/rejected/, which the verifier must refuse.
+    /// </summary>
+    public static IEnumerable<string> LoadableBpfObjects() =>
+        Directory.EnumerateFiles(BpfObjects, "*.o", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(BpfObjects, p))
+            .Where(p => !p.StartsWith("rejected" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
     /// <summary>Path of a compiled BPF object by file name (e.g. <c>xdp_drop_udp53.o</c>).</summary>
     public static string BpfObject(string name) => Path.Combine(BpfObjects, name);
 

@@ -28,6 +28,7 @@ public sealed class TestCgroup : IDisposable
     /// <summary>
     /// Runs <c>bash -c SCRIPT</c> in a child process that first moves itself into this cgroup (writes its pid to
     /// cgroup.procs), so everything the script does belongs to the cgroup. Returns the exit code and the output.
+    /// bash (not sh) because scripts use its /dev/tcp and /dev/udp; without bash the test skips with that reason.
     /// </summary>
     public (int ExitCode, string Stdout, string Stderr) RunInside(string script) =>
         ExternalTool.TryRun("bash", "-c", $"echo $$ > '{System.IO.Path.Combine(Path, "cgroup.procs")}' && {script}");

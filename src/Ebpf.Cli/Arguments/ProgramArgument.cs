@@ -1,6 +1,4 @@
-using System.Globalization;
-using Ebpf.Asm;
-using Ebpf.Cli.Output;
+using Ebpf.Cli.Kernel;
 using Ebpf.Linux;
 
 namespace Ebpf.Cli.Arguments;
@@ -9,7 +7,7 @@ namespace Ebpf.Cli.Arguments;
 internal static class ProgramArgument
 {
     /// <summary>Parses PROG at <paramref name="index"/> and opens it.</summary>
-    /// <exception cref="CliError">No program, or several, match.</exception>
+    /// <exception cref="Output.CliError">No program, or several, match.</exception>
     public static KernelProgram Open(IReadOnlyList<string> args, ref int index)
     {
         ObjectReference reference = ObjectReference.Parse(args, ref index, "PROG",
@@ -17,37 +15,10 @@ internal static class ProgramArgument
         return Open(reference);
     }
 
-    /// <summary>Opens the program <paramref name="reference"/> names.</summary>
+    /// <summary>Opens the program <paramref name="reference"/> names (exactly one must match).</summary>
     public static KernelProgram Open(ObjectReference reference)
     {
-        ArgumentNullException.ThrowIfNull(reference);
-        switch (reference.Kind)
-        {
-            case ObjectReferenceKind.Id:
-                try { return KernelProgram.OpenById(reference.Id); }
-                catch (BpfException e) when (e.Errno == Errno.ENOENT) { throw new CliError($"get program by id {reference.Value}: no such program (see 'ebpf prog show')"); }
-            case ObjectReferenceKind.Pinned:
-                try { return KernelProgram.OpenPinned(reference.Value); }
-                catch (FileNotFoundException) { throw new CliError($"open pinned program {reference.Value}: nothing is pinned there"); }
-                catch (BpfException e) when (e.Errno == Errno.EINVAL) { throw new CliError($"open pinned program {reference.Value}: the object pinned there is not a program"); }
-        }
-        var matches = new List<KernelProgram>();
-        foreach (uint id in KernelObjects.ProgramIds())
-        {
-            KernelProgram program;
-            try { program = KernelProgram.OpenById(id); }
-            catch (BpfException e) when (e.Errno == Errno.ENOENT) { continue; }
-            ProgramInfo info = program.Info();
-            bool match = reference.Kind == ObjectReferenceKind.Name
-                ? info.Name == reference.Value
-                : ProgramTag.Format(info.Tag).Equals(reference.Value, StringComparison.OrdinalIgnoreCase);
-            if (match) matches.Add(program);
-            else program.Dispose();
-        }
-        if (matches.Count == 1) return matches[0];
-        foreach (KernelProgram p in matches) p.Dispose();
-        throw matches.Count == 0
-            ? new CliError($"no program with {reference} is loaded (see 'ebpf prog show')")
-            : new CliError($"{matches.Count.ToString(CultureInfo.InvariantCulture)} programs match {reference}: name one by 'id ID' or 'pinned FILE'");
+        var (handle, _) = KernelLookup.Program(reference);
+        return KernelProgram.FromHandle(handle);
     }
 }

@@ -12,7 +12,7 @@ internal static class EbpfCommand
         root.Options.Add(GlobalOptions.Json);
         root.Options.Add(GlobalOptions.Pretty);
         // RootCommand brings --help, --version (the informational version) and the [suggest] directive completion uses.
-        root.Subcommands.Add(Link.LinkCommand.Create());
+        root.Subcommands.Add(Links.LinkCommand.Create());
         root.Subcommands.Add(Net.NetCommand.Create());
         root.Subcommands.Add(Cgroup.CgroupCommand.Create());
         root.Subcommands.Add(Perf.PerfCommand.Create());

@@ -4,16 +4,16 @@ using Ebpf.Linux;
 namespace Ebpf.Cli.Kernel;
 
 /// <summary>
-/// The few bpf() commands the CLI needs that Ebpf.Linux does not offer yet: BPF_PROG_ATTACH/DETACH by fd or ifindex
-/// (cgroups, tcx the way bpftool attaches it), BPF_PROG_QUERY and BPF_TASK_FD_QUERY.
+/// The few bpf() commands the CLI needs that Ebpf.Linux does not offer: BPF_PROG_ATTACH/DETACH that outlive the
+/// process (a cgroup fd, or an ifindex for tcx the way bpftool attaches it: Ebpf.Linux's attachments detach when
+/// disposed) and BPF_TASK_FD_QUERY on other processes' fds.
 /// </summary>
-/// <remarks>A stopgap: once Ebpf.Linux has ProgramQuery, CgroupAttachment and a task-fd query, the commands use those
-/// and this file goes. Attr layouts follow union bpf_attr in &lt;linux/bpf.h&gt;; fields a kernel does not know must
+/// <remarks>A stopgap until Ebpf.Linux has a persistent attach and a task-fd query; queries use ProgramQuery. Attr layouts follow union bpf_attr in &lt;linux/bpf.h&gt;; fields a kernel does not know must
 /// stay zero, so older kernels accept the larger attr.</remarks>
 internal static unsafe partial class BpfCalls
 {
     private static readonly long SysBpf = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 321 : 280;   // x86-64; arm64/riscv64 share the generic table
-    private const int ProgAttach = 8, ProgDetach = 9, ProgQuery = 16, TaskFdQuery = 20;
+    private const int ProgAttach = 8, ProgDetach = 9, TaskFdQuery = 20;
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall(long number, long cmd, long attr, long size);
@@ -30,36 +30,6 @@ internal static unsafe partial class BpfCalls
     {
         var attr = new AttachAttr { Target = (uint)target, ProgramFd = (uint)programFd, Type = (uint)type };
         Check(Invoke(ProgDetach, &attr, sizeof(AttachAttr)), what);
-    }
-
-    /// <summary>
-    /// BPF_PROG_QUERY on <paramref name="target"/> for <paramref name="type"/>: the attached programs in order, or null
-    /// when the kernel rejects the query for this target and type (EINVAL, EBADF, ENOTSUPP: nothing can be attached there).
-    /// </summary>
-    /// <param name="target">A cgroup or netns fd, or an ifindex (tcx).</param>
-    /// <param name="type">The hook.</param>
-    /// <param name="queryFlags">BPF_F_QUERY_EFFECTIVE or 0.</param>
-    /// <param name="withLinks">Also ask for link ids and per-program flags (tcx; Linux 6.6+).</param>
-    public static AttachedPrograms? Query(int target, AttachType type, uint queryFlags, bool withLinks)
-    {
-        const int Max = 64;
-        uint* ids = stackalloc uint[Max];
-        uint* progFlags = stackalloc uint[Max];
-        uint* linkIds = stackalloc uint[Max];
-        uint* linkFlags = stackalloc uint[Max];
-        var attr = new QueryAttr
-        {
-            Target = (uint)target, Type = (uint)type, QueryFlags = queryFlags, ProgramIds = (ulong)ids, Count = Max,
-            ProgramAttachFlags = withLinks ? (ulong)progFlags : 0, LinkIds = withLinks ? (ulong)linkIds : 0,
-            LinkAttachFlags = withLinks ? (ulong)linkFlags : 0,
-        };
-        int r = Invoke(ProgQuery, &attr, sizeof(QueryAttr));
-        if (r < 0) return null;
-        int n = (int)Math.Min(attr.Count, Max);
-        return new AttachedPrograms(attr.AttachFlags, new ReadOnlySpan<uint>(ids, n).ToArray(),
-            withLinks ? new ReadOnlySpan<uint>(progFlags, n).ToArray() : new uint[n],
-            withLinks ? new ReadOnlySpan<uint>(linkIds, n).ToArray() : new uint[n],
-            withLinks ? new ReadOnlySpan<uint>(linkFlags, n).ToArray() : new uint[n]);
     }
 
     /// <summary>BPF_TASK_FD_QUERY: what BPF program fd <paramref name="fd"/> of process <paramref name="pid"/> runs on, or null.</summary>
@@ -102,15 +72,6 @@ internal static unsafe partial class BpfCalls
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct QueryAttr
-    {
-        public uint Target, Type, QueryFlags, AttachFlags;
-        public ulong ProgramIds;
-        public uint Count, Padding;
-        public ulong ProgramAttachFlags, LinkIds, LinkAttachFlags, Revision;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
     private struct TaskFdAttr
     {
         public uint Pid, Fd, Flags, BufferLength;
@@ -119,9 +80,6 @@ internal static unsafe partial class BpfCalls
         public ulong ProbeOffset, ProbeAddress;
     }
 }
-
-/// <summary>The answer to BPF_PROG_QUERY: programs in run order, with their flags and links (0: attached without a link).</summary>
-internal sealed record AttachedPrograms(uint AttachFlags, uint[] ProgramIds, uint[] ProgramFlags, uint[] LinkIds, uint[] LinkFlags);
 
 /// <summary>What BPF_TASK_FD_QUERY reports about a perf event or raw tracepoint fd.</summary>
 internal sealed record TaskFdInfo(uint ProgramId, TaskFdType Type, string Name, ulong ProbeOffset, ulong ProbeAddress);

@@ -174,6 +174,17 @@ public sealed unsafe class PerfBufferReader : IDisposable
         HasData() ? ValueTask.FromResult(true) : _waiter.WaitAsync(cancellationToken);
 
     /// <summary>
+    /// <see cref="ReadAllAsync{T}(CancellationToken)"/> for a record type checked against the program's BTF at
+    /// start-up (<see cref="MapBtf.Layout{T}"/>): a layout mismatch fails when the layout is made, not as garbage later.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public IAsyncEnumerable<PerfSample<T>> ReadAllAsync<T>(Ebpf.Btf.RecordLayout<T> layout, CancellationToken cancellationToken = default) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return ReadAllAsync<T>(cancellationToken);
+    }
+
+    /// <summary>
     /// Streams the samples as <typeparamref name="T"/> values with their CPU until cancellation or dispose; ready
     /// samples are drained without waiting, then the stream waits on epoll.
     /// </summary>

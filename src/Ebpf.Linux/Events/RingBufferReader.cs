@@ -45,6 +45,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         {
             _consumer = MemoryMapping.Map(_map, 0, page, writable: true, _subject);
             _producer = MemoryMapping.Map(_map, page, page + 2L * Size, writable: false, _subject);
+            _producer.Hold(_consumer);   // the consumer page stays mapped while the producer mapping is referenced
             _waiter = new EpollWaiter(_subject);
             _waiter.Add(_map, 0);
         }
@@ -118,14 +119,26 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
         long consumer = *_consumerPos;
         int count = 0;
-        while (count < maxRecords && TryNext(ref consumer, out byte* start, out int length, out bool discarded))
+        // The producer position is read once per batch (acquire), not once per record: the records before it are
+        // all visible; only their BUSY bits are checked one by one.
+        for (long producer = Volatile.Read(ref *_producerPos); consumer < producer; producer = Volatile.Read(ref *_producerPos))
         {
-            if (!discarded)
+            while (consumer < producer && count < maxRecords)
             {
-                handler(new ReadOnlySpan<byte>(start, length));
-                count++;
+                byte* header = _data + (consumer & _mask);
+                uint len = Volatile.Read(ref *(uint*)header);
+                if ((len & BusyBit) != 0) return count;          // reserved, not yet submitted: stop here, keep order
+                int length = (int)(len & ~(BusyBit | DiscardBit));
+                long next = consumer + ((length + HeaderSize + 7) & ~7L);
+                if ((len & DiscardBit) == 0)
+                {
+                    handler(new ReadOnlySpan<byte>(header + HeaderSize, length));
+                    count++;
+                }
+                consumer = next;
+                Volatile.Write(ref *_consumerPos, consumer);     // release: the space goes back once the handler is done
             }
-            Volatile.Write(ref *_consumerPos, consumer);
+            if (count >= maxRecords) break;
         }
         return count;
     }
@@ -160,6 +173,17 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken = default) =>
         HasCommittedData() ? ValueTask.FromResult(true) : _waiter.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReadAllAsync{T}(CancellationToken)"/> for a record type checked against the program's BTF at
+    /// start-up (<see cref="MapBtf.Layout{T}"/>): a layout mismatch fails when the layout is made, not as garbage later.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public IAsyncEnumerable<T> ReadAllAsync<T>(Ebpf.Btf.RecordLayout<T> layout, CancellationToken cancellationToken = default) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return ReadAllAsync<T>(cancellationToken);
+    }
 
     /// <summary>
     /// Streams the records as <typeparamref name="T"/> values (each copied out of the ring) until cancellation or
@@ -245,33 +269,20 @@ public sealed unsafe class RingBufferReader : IDisposable
         return true;
     }
 
-    private Guard Enter() => new(_consumer, _producer);
+    private Guard Enter() => new(_producer);
 
-    /// <summary>Holds both mappings while they are read: a concurrent <see cref="Dispose"/> unmaps only after.</summary>
+    /// <summary>Holds the mappings while they are read: a concurrent <see cref="Dispose"/> unmaps only after.</summary>
     private readonly ref struct Guard
     {
-        private readonly MemoryMapping _a, _b;
+        private readonly MemoryMapping _producer;
 
-        internal Guard(MemoryMapping a, MemoryMapping b)
+        internal Guard(MemoryMapping producer)
         {
-            bool x = false, y = false;
-            a.DangerousAddRef(ref x);        // ObjectDisposedException once disposed
-            try
-            {
-                b.DangerousAddRef(ref y);
-            }
-            catch
-            {
-                a.DangerousRelease();
-                throw;
-            }
-            (_a, _b) = (a, b);
+            bool added = false;
+            producer.DangerousAddRef(ref added);   // ObjectDisposedException once disposed; it holds the consumer page too
+            _producer = producer;
         }
 
-        public void Dispose()
-        {
-            _b.DangerousRelease();
-            _a.DangerousRelease();
-        }
+        public void Dispose() => _producer.DangerousRelease();
     }
 }

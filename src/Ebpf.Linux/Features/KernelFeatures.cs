@@ -19,6 +19,18 @@ public static class KernelFeatures
     /// <summary>BPF_PROG_BIND_MAP (Linux 5.8+): a loaded program can be given a map it does not reference.</summary>
     public static KernelFeature ProgBindMap { get; } = new("BPF_PROG_BIND_MAP", "5.8", Probes.ProgBindMapCommand);
 
+    /// <summary>BTF_KIND_FLOAT in loaded BTF (Linux 5.13+).</summary>
+    public static KernelFeature BtfFloat { get; } = new("BTF_KIND_FLOAT", "5.13", () => Probes.BtfKind(Ebpf.Btf.BtfKind.Float));
+
+    /// <summary>BTF_KIND_DECL_TAG in loaded BTF (Linux 5.16+).</summary>
+    public static KernelFeature BtfDeclTag { get; } = new("BTF_KIND_DECL_TAG", "5.16", () => Probes.BtfKind(Ebpf.Btf.BtfKind.DeclTag));
+
+    /// <summary>BTF_KIND_TYPE_TAG in loaded BTF (Linux 5.17+).</summary>
+    public static KernelFeature BtfTypeTag { get; } = new("BTF_KIND_TYPE_TAG", "5.17", () => Probes.BtfKind(Ebpf.Btf.BtfKind.TypeTag));
+
+    /// <summary>BTF_KIND_ENUM64 in loaded BTF (Linux 6.0+).</summary>
+    public static KernelFeature BtfEnum64 { get; } = new("BTF_KIND_ENUM64", "6.0", () => Probes.BtfKind(Ebpf.Btf.BtfKind.Enum64));
+
     /// <summary>mmap() of array maps created with BPF_F_MMAPABLE (Linux 5.5+).</summary>
     public static KernelFeature MmapableMaps { get; } = new("BPF_F_MMAPABLE", "5.5", Probes.MmapableArray);
 

@@ -164,6 +164,28 @@ internal static unsafe partial class Probes
         return -r == (int)Errno.EBADF ? ProbeResult.Present : -r == (int)Errno.EINVAL ? ProbeResult.Missing : Inconclusive(r);
     }
 
+    /// <summary>A BTF kind: loading a tiny BTF that uses it (the kernel refuses unknown kinds with EINVAL).</summary>
+    internal static ProbeResult BtfKind(Ebpf.Btf.BtfKind kind)
+    {
+        Ebpf.Btf.BtfType[] types = kind switch
+        {
+            Ebpf.Btf.BtfKind.Float => [new Ebpf.Btf.BtfFloat("float", 4)],
+            Ebpf.Btf.BtfKind.DeclTag => [Int(), new Ebpf.Btf.BtfTypedef("t", 1), new Ebpf.Btf.BtfDeclTag("tag", 2, -1)],
+            Ebpf.Btf.BtfKind.TypeTag => [Int(), new Ebpf.Btf.BtfTypeTag("tag", 1), new Ebpf.Btf.BtfPointer(2)],
+            Ebpf.Btf.BtfKind.Enum64 => [new Ebpf.Btf.BtfEnum("e", 8, false, true, [new("e1", 1L << 40)])],
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no probe for this BTF kind"),
+        };
+        try
+        {
+            using SafeBpfHandle btf = KernelBtf.Load(Ebpf.Btf.BtfWriter.Write(types));
+            return ProbeResult.Present;
+        }
+        catch (BpfException e) when (e.Errno == Errno.EINVAL) { return ProbeResult.Missing; }
+        catch (Exception e) when (e is BpfException or UnauthorizedAccessException) { return ProbeResult.Inconclusive; }
+
+        static Ebpf.Btf.BtfInt Int() => new("int", 4, Ebpf.Btf.BtfIntEncoding.Signed, 0, 32);
+    }
+
     /// <summary>mmap()able arrays: creating one with BPF_F_MMAPABLE.</summary>
     internal static ProbeResult MmapableArray()
     {

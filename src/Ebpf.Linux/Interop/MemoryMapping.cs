@@ -6,6 +6,7 @@ namespace Ebpf.Linux.Interop;
 internal sealed class MemoryMapping : SafeHandle
 {
     private readonly nuint _length;
+    private SafeHandle? _dependent;
 
     private MemoryMapping(nint address, nuint length) : base(Libc.MapFailed, ownsHandle: true)
     {
@@ -38,6 +39,22 @@ internal sealed class MemoryMapping : SafeHandle
     /// <inheritdoc/>
     public override bool IsInvalid => handle == Libc.MapFailed;
 
+    /// <summary>
+    /// Keeps <paramref name="dependent"/> alive (unreleased) until this mapping is unmapped, so holding a reference
+    /// to this mapping alone protects both: one AddRef per access instead of two.
+    /// </summary>
+    internal void Hold(SafeHandle dependent)
+    {
+        bool added = false;
+        dependent.DangerousAddRef(ref added);
+        _dependent = dependent;
+    }
+
     /// <inheritdoc/>
-    protected override bool ReleaseHandle() => Libc.Munmap(handle, _length) == 0;
+    protected override bool ReleaseHandle()
+    {
+        bool unmapped = Libc.Munmap(handle, _length) == 0;
+        _dependent?.DangerousRelease();
+        return unmapped;
+    }
 }

@@ -48,6 +48,26 @@ internal static class TracingErrors
             $"{operation}: {errno.Describe()}: {why}");
     }
 
+    internal const string ActiveLsmList = "/sys/kernel/security/lsm";
+
+    /// <summary>
+    /// Whether the BPF LSM runs hooks: true or false when securityfs lists the active LSMs ("bpf" among them only with
+    /// CONFIG_BPF_LSM and "bpf" in lsm=), null when it cannot be read (securityfs not mounted). A kernel with the
+    /// BPF LSM compiled in but not active loads and attaches LSM programs, which then never run.
+    /// </summary>
+    internal static bool? IsBpfLsmActive()
+    {
+        try
+        {
+            if (!File.Exists(ActiveLsmList)) return null;
+            return File.ReadAllText(ActiveLsmList).Trim().Split(',').Contains("bpf", StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether the effective capability set holds CAP_SYS_ADMIN, or both CAP_BPF and CAP_PERFMON.</summary>
     internal static bool HasTracingCapabilities()
     {

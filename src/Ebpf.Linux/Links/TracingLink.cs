@@ -12,7 +12,8 @@ namespace Ebpf.Linux.Links;
 /// <remarks>
 /// Kernels that refuse trampolines (built without CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, BPF LSM not active, or
 /// locked down) fail the load or the attach with EPERM/ENOTSUPP: both become a <see cref="KernelFeatureMissingException"/>
-/// naming the hook ("fentry programs").
+/// naming the hook. LSM programs attach only where securityfs lists "bpf" among the active LSMs (when it can be read):
+/// elsewhere they would be attached but never run.
 /// </remarks>
 public sealed class TracingLink : Link
 {
@@ -33,6 +34,9 @@ public sealed class TracingLink : Link
         if (program.ExpectedAttachType == AttachType.TraceIter)
             throw new ArgumentException($"{program} is an iterator: attach it with IteratorLink", nameof(program));
         string hook = TracingErrors.HookName(program.Type, program.ExpectedAttachType);
+        if (program.Type == ProgramType.Lsm && program.ExpectedAttachType != AttachType.LsmCgroup && TracingErrors.IsBpfLsmActive() == false)
+            throw new KernelFeatureMissingException("lsm (the BPF LSM is not active)",
+                $"attach {program}: {TracingErrors.ActiveLsmList} does not list \"bpf\"; boot with lsm=...,bpf (CONFIG_BPF_LSM)");
         int r = RawTracepointLink.Open(program, null);
         if (r < 0 && TracingErrors.Explain(program.Type, program.ExpectedAttachType, (Errno)(-r), $"attach {program}") is { } missing)
             throw missing;

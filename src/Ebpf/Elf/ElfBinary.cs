@@ -22,6 +22,7 @@ public sealed class ElfBinary
     private readonly Section[] _sections;
     private readonly Segment[] _segments;
     private ElfBinarySymbol[]? _symbols;
+    private Dictionary<string, int>? _byName;     // plain name (version suffix cut) -> first index, exact names first
 
     private readonly record struct Section(string Name, uint Type, ulong Address, ulong Offset, ulong Size, uint Link, ulong EntrySize);
     private readonly record struct Segment(uint Type, ulong Offset, ulong VirtualAddress, ulong FileSize, ulong MemorySize, uint Flags);
@@ -74,16 +75,27 @@ public sealed class ElfBinary
     public bool TryFindSymbol(string name, out ElfBinarySymbol symbol)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        ElfBinarySymbol? versioned = null;
-        foreach (ElfBinarySymbol s in Symbols)
+        _byName ??= IndexByName((ElfBinarySymbol[])Symbols);
+        if (_byName.TryGetValue(name, out int index))
         {
-            if (s.Name == name) { symbol = s; return true; }
-            if (versioned is null && !name.Contains('@', StringComparison.Ordinal) && s.Name.Length > name.Length
-                && s.Name.StartsWith(name, StringComparison.Ordinal) && s.Name[name.Length] == '@')
-                versioned = s;
+            symbol = _symbols![index];
+            return true;
         }
-        symbol = versioned ?? default;
-        return versioned is not null;
+        symbol = default;
+        return false;
+    }
+
+    // An exact name wins over "name@VERSION" (which a plain name also finds); the first of each kind wins.
+    private static Dictionary<string, int> IndexByName(ElfBinarySymbol[] symbols)
+    {
+        var index = new Dictionary<string, int>(symbols.Length, StringComparer.Ordinal);
+        for (int i = 0; i < symbols.Length; i++) index.TryAdd(symbols[i].Name, i);
+        for (int i = 0; i < symbols.Length; i++)
+        {
+            int at = symbols[i].Name.IndexOf('@', StringComparison.Ordinal);
+            if (at > 0) index.TryAdd(symbols[i].Name[..at], i);
+        }
+        return index;
     }
 
     /// <summary>The file offset of <paramref name="symbol"/> plus <paramref name="offset"/>: what a uprobe on it attaches to.</summary>

@@ -43,4 +43,31 @@ internal sealed partial class ObjectReader
         _fixedSections[datasec] = sorted;
         return sorted;
     }
+
+    /// <summary>
+    /// The object's BTF as libbpf holds it after open (bpf_object__finalize_btf): each data section's DATASEC gets the
+    /// section's size and its variables' offsets from the symbol table, hidden globals become static. The kernel
+    /// rejects a DATASEC of size 0, and a global data map's BTF value type is its DATASEC. Extern sections (.kconfig,
+    /// .ksyms) are laid out by the loader and left as clang wrote them.
+    /// </summary>
+    private BtfSpec? FinalBtf()
+    {
+        if (_btf is null) return null;
+        BtfType[]? types = null;
+        for (int i = 0; i < _btf.OwnTypes.Count; i++)
+        {
+            if (_btf.OwnTypes[i] is not BtfDataSec { Size: 0 } datasec || datasec.Name is KconfigSection or ".ksyms") continue;
+            if (_elf.FindSection(datasec.Name) is not { Size: > 0 and <= uint.MaxValue } section) continue;
+            types ??= [.. _btf.OwnTypes];
+            SectionVariable[] fixedVars = FixedVariables(datasec);
+            types[i] = new BtfDataSec(datasec.Name, (uint)section.Size, [.. fixedVars.Select(v => new BtfVarSecInfo(v.Type, v.Offset, v.Size))]);
+            foreach (SectionVariable v in fixedVars)
+            {
+                int index = (int)(v.Type - _btf.FirstTypeId);
+                if (index >= 0 && index < types.Length && types[index] is BtfVar variable && variable.Linkage != v.Linkage)
+                    types[index] = new BtfVar(variable.Name, variable.Type, v.Linkage);
+            }
+        }
+        return types is null ? _btf : BtfSpec.FromTypes(types, _btf);
+    }
 }

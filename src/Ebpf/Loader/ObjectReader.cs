@@ -66,7 +66,7 @@ internal sealed partial class ObjectReader
             ObjectName = _objectName,
             Programs = programs,
             Maps = [.. _maps.Select(m => m.Spec)],
-            Btf = _btf,
+            Btf = FinalBtf(),
             License = _license,
             KernelVersion = _kernelVersion,
         };

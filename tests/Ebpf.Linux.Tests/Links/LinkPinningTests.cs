@@ -14,9 +14,10 @@ public sealed class LinkPinningTests
     [Fact]
     public void PinnedLink_SurvivesItsCreator_AnotherProcessReadoptsAndUpdatesIt_UnpinDetaches()
     {
-        using var cgroup = new TestCgroup();
+        using var leftovers = new Leftovers();
+        using var cgroup = leftovers.Track(new TestCgroup());
         using var dir = new BpfFsDirectory();
-        using var objects = HookObjects.Load("cgroup_hooks.o");
+        using var objects = leftovers.Track(HookObjects.Load("cgroup_hooks.o"));
         KernelMap counts = objects.Map("counts");
         KernelProgram first = objects.Program("count_egress"), second = objects.Program("count_egress2");
         uint linkId;
@@ -57,8 +58,8 @@ public sealed class LinkPinningTests
         Assert.Equal(0, cgroup.RunInside("echo x > /dev/udp/127.0.0.1/9999").ExitCode);
         Assert.Equal(1UL, HookObjects.Read(counts, 1));
         Assert.True(Link.Unpin(dir["link"]));
-        Assert.DoesNotContain(linkId, KernelObjects.LinkIds());
-        Assert.Empty(ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => !KernelObjects.LinkIds().Contains(linkId)), $"link {linkId} outlived its dispose");
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress).ProgramIds.Count == 0), "a program is still attached");
     }
 
     /// <summary>The child half of the test above; on its own it skips.</summary>

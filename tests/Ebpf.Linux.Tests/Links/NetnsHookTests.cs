@@ -13,9 +13,10 @@ public sealed class NetnsHookTests
     [Fact]
     public void FlowDissector_DissectsUdpInTestRun_LinkOnTheNamespace()
     {
-        using var veth = new VethPair();
+        using var leftovers = new Leftovers();
+        using var veth = leftovers.Track(new VethPair());
         string netns = NetworkNamespace.PathOf(veth.NamespaceA);
-        using var objects = HookObjects.Load("flow_dissector.o");
+        using var objects = leftovers.Track(HookObjects.Load("flow_dissector.o"));
         KernelProgram prog = objects.Program("dissect_ipv4");
 
         // Ethernet + IPv4 (10.0.0.1 -> 10.0.0.2, UDP) + ports 1234 -> 53: the kernel's test run returns struct bpf_flow_keys.
@@ -42,21 +43,22 @@ public sealed class NetnsHookTests
             Assert.Contains("flow_dissector", shown, StringComparison.Ordinal);
             Assert.Contains($"id {prog.Id}", shown, StringComparison.Ordinal);
         }
-        Assert.Empty(ProgramQuery.NetworkNamespace(netns, AttachType.FlowDissector).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.NetworkNamespace(netns, AttachType.FlowDissector).ProgramIds.Count == 0), "a program is still attached");
     }
 
     [Fact]
     public void Netfilter_CountsLocalIn_ASecondLinkDrops_DetachesOnDispose()
     {
+        using var leftovers = new Leftovers();
         KernelAssert.RequireRoot();
         KernelAssert.RunOrSkip(() =>
         {
             KernelFeatures.ProgramType(ProgramType.Netfilter).ThrowIfMissing();
             KernelFeatures.LinkType(LinkType.Netfilter).ThrowIfMissing();
         });
-        using var veth = new VethPair();
+        using var veth = leftovers.Track(new VethPair());
         HookObjects.Quiet(veth);
-        using var objects = HookObjects.Load("netfilter_count.o");
+        using var objects = leftovers.Track(HookObjects.Load("netfilter_count.o"));
         KernelMap hits = objects.Map("hits");
         using var receiver = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, 5353);
         uint linkId;
@@ -75,7 +77,7 @@ public sealed class NetnsHookTests
                 Assert.Equal(3UL, HookObjects.Read(hits, 1));
             }
         }
-        Assert.DoesNotContain(linkId, KernelObjects.LinkIds());
+        Assert.True(HookObjects.Eventually(() => !KernelObjects.LinkIds().Contains(linkId)), $"link {linkId} outlived its dispose");
         PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 2);
         Assert.Equal(2, PacketCounters.Drain(receiver));
         Assert.Equal(8UL, HookObjects.Read(hits, 0));

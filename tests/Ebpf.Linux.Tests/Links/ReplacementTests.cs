@@ -12,7 +12,7 @@ namespace Ebpf.Linux.Tests.Links;
 /// receiving end is replaced 100 times. Both versions count every frame into one shared map, so "no packet ran
 /// without a program" reads: frames counted by the two versions == frames the interface received == datagrams sent.
 /// </summary>
-public sealed class ReplacementTests
+public sealed class ReplacementTests(ITestOutputHelper output)
 {
     public enum Hook { XdpLink, XdpNetlink, Tcx, Clsact }
 
@@ -25,12 +25,13 @@ public sealed class ReplacementTests
     [InlineData(Hook.Clsact)]
     public void Replace100Times_UnderTraffic_NoFrameUnprocessed(Hook hook)
     {
-        using var veth = new VethPair();
+        using var leftovers = new Leftovers();
+        using var veth = leftovers.Track(new VethPair());
         HookObjects.Quiet(veth);
         using var counts = PacketCounters.CreateMap();
         bool xdp = hook is Hook.XdpLink or Hook.XdpNetlink;
-        using var first = CountAll(counts, xdp, slot: 0, "t_repl_first");
-        using var second = CountAll(counts, xdp, slot: 1, "t_repl_second");
+        using var first = leftovers.Track(CountAll(counts, xdp, slot: 0, "t_repl_first"));
+        using var second = leftovers.Track(CountAll(counts, xdp, slot: 1, "t_repl_second"));
         int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceA, veth.InterfaceA);
         using var receiver = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, Port);
         receiver.ReceiveBufferSize = 4 << 20;
@@ -93,6 +94,7 @@ public sealed class ReplacementTests
 
             ulong byFirst = PacketCounters.Read(counts, 0), bySecond = PacketCounters.Read(counts, 1);
             var (rxAfter, _) = HookObjects.Counters(veth.NamespaceA, veth.InterfaceA);
+            output.WriteLine($"{hook}: {Replacements} replacements, {sent} datagrams, first version {byFirst}, second {bySecond}, interface rx {rxAfter - rxBefore}, delivered {received}");
             Assert.True(byFirst > 0 && bySecond > 0, $"first {byFirst}, second {bySecond}");
             Assert.Equal((ulong)sent, byFirst + bySecond);
             Assert.Equal((ulong)sent, rxAfter - rxBefore);

@@ -11,8 +11,9 @@ public sealed class SocketFilterTests
     [Fact]
     public void Filter_CountsEveryDatagram_DropsLargeOnes_DetachOnDispose()
     {
+        using var leftovers = new Leftovers();
         KernelAssert.RequireRoot();
-        using var objects = HookObjects.Load("socket_filter.o");
+        using var objects = leftovers.Track(HookObjects.Load("socket_filter.o"));
         KernelMap seen = objects.Map("seen");
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 200 };
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -31,8 +32,9 @@ public sealed class SocketFilterTests
     [Fact]
     public void Attach_RejectsAProgramOfAnotherType()
     {
+        using var leftovers = new Leftovers();
         KernelAssert.RequireRoot();
-        using var objects = HookObjects.Load("tc_dscp.o");
+        using var objects = leftovers.Track(HookObjects.Load("tc_dscp.o"));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         Assert.Throws<ArgumentException>(() => SocketFilter.Attach(objects.Program("mark_dscp"), socket));
     }

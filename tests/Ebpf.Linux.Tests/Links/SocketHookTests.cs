@@ -13,11 +13,12 @@ public sealed class SocketHookTests
     [Fact]
     public void SkLookup_SteersPort7001ToTheListenerOn7000_DetachesOnDispose()
     {
-        using var veth = new VethPair();
+        using var leftovers = new Leftovers();
+        using var veth = leftovers.Track(new VethPair());
         string netns = NetworkNamespace.PathOf(veth.NamespaceA);
         KernelAssert.RunOrSkip(() => KernelFeatures.ProgramType(ProgramType.SkLookup).ThrowIfMissing());
         RequireSockMap();
-        using var objects = HookObjects.Load("sk_lookup.o");
+        using var objects = leftovers.Track(HookObjects.Load("sk_lookup.o"));
         KernelProgram prog = objects.Program("steer_7001");
         using var listener = NetworkNamespace.Run(veth.NamespaceA, () =>
         {
@@ -41,17 +42,18 @@ public sealed class SocketHookTests
             Assert.Equal(7001, ((IPEndPoint)accepted.LocalEndPoint!).Port);     // the address the client asked for
             Assert.Equal(1UL, HookObjects.Read(objects.Map("steered"), 0));
         }
-        Assert.Empty(ProgramQuery.NetworkNamespace(netns, AttachType.SkLookup).ProgramIds);
+        Assert.True(HookObjects.Eventually(() => ProgramQuery.NetworkNamespace(netns, AttachType.SkLookup).ProgramIds.Count == 0), "a program is still attached");
         Assert.Equal(SocketError.ConnectionRefused, ConnectError(veth.NamespaceA, 7001));
     }
 
     [Fact]
     public void SkLookup_RefusesPort7002_WithoutASockmap()
     {
-        using var veth = new VethPair();
+        using var leftovers = new Leftovers();
+        using var veth = leftovers.Track(new VethPair());
         string netns = NetworkNamespace.PathOf(veth.NamespaceA);
         KernelAssert.RunOrSkip(() => KernelFeatures.ProgramType(ProgramType.SkLookup).ThrowIfMissing());
-        using var objects = HookObjects.Load("sk_lookup_refuse.o");
+        using var objects = leftovers.Track(HookObjects.Load("sk_lookup_refuse.o"));
         using var listener = NetworkNamespace.Run(veth.NamespaceA, () =>
         {
             var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -71,9 +73,10 @@ public sealed class SocketHookTests
     [Fact]
     public void SkMsg_VerdictPassesAndDrops_OnATcpPairOverLoopback()
     {
+        using var leftovers = new Leftovers();
         KernelAssert.RequireRoot();
         RequireSockMap();
-        using var objects = HookObjects.Load("sk_msg.o");
+        using var objects = leftovers.Track(HookObjects.Load("sk_msg.o"));
         KernelMap socks = objects.Map("socks"), verdicts = objects.Map("verdicts");
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -83,6 +86,9 @@ public sealed class SocketHookTests
         server.ReceiveTimeout = 300;
         using (var attachment = SockMapAttachment.Attach(objects.Program("drop_13"), socks, AttachType.SkMsgVerdict))
         {
+            // BPF_PROG_QUERY on a sockmap needs Linux 5.19+; older kernels answer EINVAL.
+            try { Assert.Equal([objects.Program("drop_13").Id], ProgramQuery.Map(socks, AttachType.SkMsgVerdict).ProgramIds); }
+            catch (BpfException e) when (e.Errno == Errno.EINVAL) { }
             // Programs apply to sockets added after the attach.
             socks.Update(0u, (ulong)client.SafeHandle.DangerousGetHandle());
             client.Send("hello"u8);

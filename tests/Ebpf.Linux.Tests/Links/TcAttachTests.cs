@@ -17,8 +17,9 @@ public sealed class TcAttachTests
     [InlineData(TcAttachMode.Clsact)]
     public void Egress_MarksDscp_PeerSeesItWithValidChecksum_DetachesOnDispose(TcAttachMode mode)
     {
-        using var veth = new VethPair();
-        using var objects = HookObjects.Load("tc_dscp.o");
+        using var leftovers = new Leftovers();
+        using var veth = leftovers.Track(new VethPair());
+        using var objects = leftovers.Track(HookObjects.Load("tc_dscp.o"));
         KernelProgram prog = objects.Program("mark_dscp");
         KernelMap marked = objects.Map("marked");
         int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceB, veth.InterfaceB);
@@ -44,7 +45,7 @@ public sealed class TcAttachTests
             Assert.Equal(Enumerable.Repeat(DscpEf, 5), ReceivedDscp(raw));
             Assert.Equal(5UL, HookObjects.Read(marked, 0));
         }
-        Assert.Empty(NetworkNamespace.Run(veth.NamespaceB, () => Tc.Query(ifindex, TcDirection.Egress)));
+        Assert.True(HookObjects.Eventually(() => NetworkNamespace.Run(veth.NamespaceB, () => Tc.Query(ifindex, TcDirection.Egress)).Count == 0), "a program is still attached");
         Assert.DoesNotContain("clsact", VethPair.RunIn(veth.NamespaceB, "tc", "qdisc", "show", "dev", veth.InterfaceB), StringComparison.Ordinal);
         PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, Port, 2);
         Assert.Equal(2, PacketCounters.Drain(udp));
@@ -54,8 +55,9 @@ public sealed class TcAttachTests
     [Fact]
     public void Auto_PicksTcxWhenProbed_ClsactOtherwise()
     {
-        using var veth = new VethPair();
-        using var objects = HookObjects.Load("tc_dscp.o");
+        using var leftovers = new Leftovers();
+        using var veth = leftovers.Track(new VethPair());
+        using var objects = leftovers.Track(HookObjects.Load("tc_dscp.o"));
         int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceB, veth.InterfaceB);
         using var attachment = NetworkNamespace.Run(veth.NamespaceB, () => Tc.Attach(objects.Program("mark_dscp"), ifindex, TcDirection.Ingress));
         Assert.Equal(KernelFeatures.LinkType(LinkType.Tcx).IsSupported ? TcAttachMode.Tcx : TcAttachMode.Clsact, attachment.Mode);

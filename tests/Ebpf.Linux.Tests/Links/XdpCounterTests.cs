@@ -20,16 +20,17 @@ public sealed class XdpCounterTests
     [InlineData(XdpMode.Generic, true)]
     public void DropAndPass_CountedByMapAndInterface(XdpMode mode, bool netlink)
     {
-        using var veth = new VethPair();
+        using var leftovers = new Leftovers();
+        using var veth = leftovers.Track(new VethPair());
         HookObjects.Quiet(veth);
         using var counts = PacketCounters.CreateMap();
-        using var prog = PacketCounters.Xdp(counts, dropPort: 53);
+        using var prog = leftovers.Track(PacketCounters.Xdp(counts, dropPort: 53));
         int ifindex = NetworkNamespace.InterfaceIndex(veth.NamespaceA, veth.InterfaceA);
         using var dns = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, 53);
         using var other = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, 5353);
         var a0 = Stats(veth.NamespaceA, veth.InterfaceA);
         var b0 = Stats(veth.NamespaceB, veth.InterfaceB);
-        ulong udp0 = UdpInDatagrams(veth.NamespaceA), xdpDrops0 = XdpDrops(veth.NamespaceA, veth.InterfaceA);
+        ulong udp0 = UdpInDatagrams(veth.NamespaceA), xdpDrops0 = HasEthtool ? XdpDrops(veth.NamespaceA, veth.InterfaceA) : 0;
         using (NetworkNamespace.Run(veth.NamespaceA, () => netlink ? (IDisposable)XdpNetlinkAttachment.Attach(prog, ifindex, mode) : XdpLink.Attach(prog, ifindex, mode)))
         {
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 5);
@@ -45,13 +46,13 @@ public sealed class XdpCounterTests
             Assert.Contains($"id {prog.Id}", net, StringComparison.Ordinal);
             Assert.Contains(mode == XdpMode.Native ? "driver" : "generic", net, StringComparison.Ordinal);
         }
-        Assert.DoesNotContain("prog/xdp", VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA), StringComparison.Ordinal);
+        Assert.True(HookObjects.Eventually(() => !VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA).Contains("prog/xdp", StringComparison.Ordinal)), "XDP is still attached");
         var a1 = Stats(veth.NamespaceA, veth.InterfaceA);
         var b1 = Stats(veth.NamespaceB, veth.InterfaceB);
         Assert.Equal(12UL, b1.TxPackets - b0.TxPackets);
         Assert.Equal(12UL, a1.RxPackets - a0.RxPackets);
         Assert.Equal(7UL, UdpInDatagrams(veth.NamespaceA) - udp0);
-        if (mode == XdpMode.Native) Assert.Equal(5UL, XdpDrops(veth.NamespaceA, veth.InterfaceA) - xdpDrops0);
+        if (mode == XdpMode.Native && HasEthtool) Assert.Equal(5UL, XdpDrops(veth.NamespaceA, veth.InterfaceA) - xdpDrops0);
     }
 
     // The UDP layer's delivered datagrams in the namespace: /proc/net is the reading process's namespace.
@@ -62,9 +63,14 @@ public sealed class XdpCounterTests
         return ulong.Parse(udp[1].Split(' ')[column], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    // ethtool is optional on the kernel-matrix guests: the other counters carry the test there.
+    private static readonly string? s_ethtool = new[] { "/usr/sbin/ethtool", "/sbin/ethtool" }.FirstOrDefault(File.Exists);
+
+    private static bool HasEthtool => s_ethtool is not null;
+
     // veth's per-queue XDP statistics (ethtool -S): the frames its XDP programs dropped.
     private static ulong XdpDrops(string ns, string device) =>
-        VethPair.RunIn(ns, "ethtool", "-S", device).Split('\n')
+        VethPair.RunIn(ns, s_ethtool!, "-S", device).Split('\n')
             .Select(l => l.Trim().Split(':', StringSplitOptions.TrimEntries))
             .Where(f => f.Length == 2 && f[0].StartsWith("rx_queue_", StringComparison.Ordinal) && f[0].EndsWith("_xdp_drops", StringComparison.Ordinal))
             .Aggregate(0UL, (sum, f) => sum + ulong.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture));

@@ -70,14 +70,8 @@ internal static class BpftoolOracle
         }
     }
 
-    /// <summary>Every compiled object under bpf/ in the test output, relative paths.</summary>
-    public static TheoryData<string> Objects()
-    {
-        var data = new TheoryData<string>();
-        foreach (string path in Directory.GetFiles(RepoPaths.BpfObjects, "*.o", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            data.Add(Path.GetRelativePath(RepoPaths.BpfObjects, path));
-        return data;
-    }
+    /// <summary>Every compiled object under bpf/ the kernel accepts (bpftool loads them), relative paths.</summary>
+    public static TheoryData<string> Objects() => new(RepoPaths.LoadableBpfObjects());
 
     /// <summary>bpftool's names for map types (libbpf's map_type_name).</summary>
     public static string MapTypeName(MapType type) => type switch
@@ -93,6 +87,23 @@ internal static class BpftoolOracle
         MapType.RingBuffer => "ringbuf",
         MapType.LpmTrie => "lpm_trie",
         MapType.StackTrace => "stack_trace",
+        MapType.UserRingBuffer => "user_ringbuf",
+        MapType.BloomFilter => "bloom_filter",
+        MapType.CgroupArray => "cgroup_array",
+        MapType.CgroupStorage => "cgroup_storage",
+        MapType.PerCpuCgroupStorage => "percpu_cgroup_storage",
+        MapType.CgrpStorage => "cgrp_storage",
+        MapType.SkStorage => "sk_storage",
+        MapType.TaskStorage => "task_storage",
+        MapType.InodeStorage => "inode_storage",
+        MapType.DevMap => "devmap",
+        MapType.DevMapHash => "devmap_hash",
+        MapType.SockHash => "sockhash",
+        MapType.SockMap => "sockmap",
+        MapType.CpuMap => "cpumap",
+        MapType.XskMap => "xskmap",
+        MapType.ReuseportSockarray => "reuseport_sockarray",
+        MapType.StructOps => "struct_ops",
         _ => type.ToString().ToLowerInvariant(),
     };
 }

@@ -49,7 +49,7 @@ internal static class CgroupAttachCommand
                     _ => throw new CliError($"unexpected '{words[index]}'{(attach ? ": expected 'multi' or 'override'" : "")}"),
                 };
             }
-            using var directory = SafeFileHandleDirectory.Open(cgroup);
+            using var directory = CgroupDirectory.Open(cgroup);
             bool added = false;
             program.Handle.DangerousAddRef(ref added);
             try

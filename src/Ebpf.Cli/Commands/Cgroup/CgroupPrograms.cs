@@ -1,15 +1,15 @@
 using System.Text;
 using System.Text.Json;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
+using Ebpf.Linux.Links;
 
 namespace Ebpf.Cli.Commands.Cgroup;
 
 /// <summary>The programs attached to one cgroup, queried per attach type (BPF_PROG_QUERY), printed as bpftool prints them.</summary>
 internal static class CgroupPrograms
 {
-    private const uint AllowOverride = 1, AllowMulti = 2, QueryEffective = 1;
+    private const uint AllowOverride = 1, AllowMulti = 2;
 
     /// <summary>One attached program.</summary>
     internal sealed record Attached(uint Id, AttachType Type, string? Flags, string Name, uint AttachBtfObjectId, uint AttachBtfId);
@@ -21,22 +21,22 @@ internal static class CgroupPrograms
     /// <exception cref="CliError">The cgroup cannot be opened.</exception>
     public static List<Attached> Query(string path, bool effective)
     {
-        SafeFileHandleDirectory directory = SafeFileHandleDirectory.Open(path);
-        using (directory)
+        if (!Directory.Exists(path)) throw new CliError($"can't open cgroup {path}: no such directory (a directory under the cgroup v2 mount, e.g. /sys/fs/cgroup)");
+        var result = new List<Attached>();
+        foreach (AttachType type in CgroupTypes)
         {
-            var result = new List<Attached>();
-            foreach (AttachType type in CgroupTypes)
+            AttachedPrograms attached;
+            try { attached = ProgramQuery.Cgroup(path, type, effective); }
+            catch (BpfException) { continue; }   // an attach type this kernel does not know
+            catch (DirectoryNotFoundException) { throw new CliError($"can't open cgroup {path}: it was removed"); }
+            foreach (uint id in attached.ProgramIds)
             {
-                AttachedPrograms? attached = BpfCalls.Query(directory.Fd, type, effective ? QueryEffective : 0, withLinks: false);
-                if (attached is null) continue;
-                foreach (uint id in attached.ProgramIds)
-                    {
-                    var (programName, btfObject, btfId) = ProgramDetails(id);
-                    result.Add(new Attached(id, type, effective ? null : FlagsName(attached.AttachFlags), programName, btfObject, btfId));
-                }   // the kernel reports no flags for effective queries
+                var (programName, btfObject, btfId) = ProgramDetails(id);
+                // The kernel reports no flags for effective queries, and bpftool prints none.
+                result.Add(new Attached(id, type, effective ? null : FlagsName((uint)attached.AttachFlags), programName, btfObject, btfId));
             }
-            return result;
         }
+        return result;
     }
 
     /// <summary>Parses bpftool's ATTACH_TYPE for cgroups (the libbpf name, or bpftool's short legacy name).</summary>
@@ -109,35 +109,4 @@ internal static class CgroupPrograms
         }
         catch (BpfException) { return ("", 0, 0); }
     }
-}
-
-/// <summary>An O_RDONLY|O_DIRECTORY fd of a cgroup directory, the target BPF_PROG_ATTACH/QUERY take for cgroups.</summary>
-internal sealed partial class SafeFileHandleDirectory : IDisposable
-{
-    private SafeFileHandleDirectory(int fd) => Fd = fd;
-
-    /// <summary>The fd.</summary>
-    public int Fd { get; }
-
-    /// <summary>Opens <paramref name="path"/>.</summary>
-    /// <exception cref="CliError">It cannot be opened.</exception>
-    public static SafeFileHandleDirectory Open(string path)
-    {
-        int fd = OpenDirectory(path, 0x10000 | 0x80000);   // O_RDONLY | O_DIRECTORY | O_CLOEXEC
-        if (fd < 0)
-        {
-            var errno = (Errno)System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            throw new CliError($"can't open cgroup {path}: {errno.Describe()} (a directory under the cgroup v2 mount, e.g. /sys/fs/cgroup)");
-        }
-        return new SafeFileHandleDirectory(fd);
-    }
-
-    /// <summary>Closes the fd.</summary>
-    public void Dispose() => CloseFd(Fd);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    private static partial int OpenDirectory(string path, int flags);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "close")]
-    private static partial int CloseFd(int fd);
 }

@@ -34,9 +34,9 @@ internal static class CgroupShowCommand
                     w.WriteEndArray();
                 });
             }
-            else if (TerminalTable.IsTerminal)
+            else if (OutputMode.From(parse).Terminal)
             {
-                TerminalTable.Write(["ID", "ATTACH TYPE", "FLAGS", "NAME"], programs.Select(p => new[]
+                HumanTable.Write($"programs of cgroup {words[0]}", ["ID", "ATTACH TYPE", "FLAGS", "NAME"], programs.Select(p => new[]
                 {
                     p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ebpf.KernelEnumNames.Name(p.Type), p.Flags ?? "", p.Name,
                 }));

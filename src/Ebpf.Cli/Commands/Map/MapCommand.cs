@@ -20,5 +20,6 @@ internal static class MapCommand
         MapQueueCommands.Peek(),
         MapQueueCommands.Push(),
         MapQueueCommands.Pop(),
+        MapEventPipeCommand.Create(),
     };
 }

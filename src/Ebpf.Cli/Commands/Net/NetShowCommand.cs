@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
+using Ebpf.Linux.Links;
 
 namespace Ebpf.Cli.Commands.Net;
 
@@ -11,7 +12,6 @@ namespace Ebpf.Cli.Commands.Net;
 internal static class NetShowCommand
 {
     private const uint ClsactIngress = 0xFFFFFFF2, ClsactEgress = 0xFFFFFFF3, Root = 0xFFFFFFFF;
-    private const uint QueryEffective = 0;
 
     /// <summary>One row of the xdp section: an interface and a mode's program.</summary>
     private sealed record XdpEntry(NetInterface Device, IReadOnlyList<(string Mode, uint Id)> Programs, bool Multi);
@@ -49,6 +49,8 @@ internal static class NetShowCommand
             uint[] flowDissector = FlowDissector();
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty))
                 JsonOutput.Write(Console.Out, parse.GetValue(GlobalOptions.Pretty), w => WriteJson(w, xdp, tc, flowDissector));
+            else if (OutputMode.From(parse).Terminal)
+                HumanTable.Write("network programs", ["HOOK", "DEVICE", "MODE/KIND", "PROGRAM", "ID", "LINK"], Rows(xdp, tc, flowDissector));
             else
                 Console.Out.Write(Plain(xdp, tc, flowDissector));
             return 0;
@@ -69,11 +71,13 @@ internal static class NetShowCommand
     {
         foreach (var (type, kind) in new[] { (AttachType.TcxIngress, "tcx/ingress"), (AttachType.TcxEgress, "tcx/egress") })
         {
-            AttachedPrograms? attached = BpfCalls.Query(d.Ifindex, type, QueryEffective, withLinks: true);
-            if (attached is null) continue;   // no tcx in this kernel
-            for (int i = 0; i < attached.ProgramIds.Length; i++)
+            AttachedPrograms attached;
+            try { attached = ProgramQuery.Interface(d.Ifindex, type); }
+            catch (Exception e) when (e is BpfException or NotSupportedException) { continue; }   // no tcx in this kernel
+            // Per-program and per-link flags are not reported by ProgramQuery; bpftool prints them as [] when zero.
+            for (int i = 0; i < attached.ProgramIds.Count; i++)
                 yield return new TcEntry(d, kind, ProgramName(attached.ProgramIds[i]), attached.ProgramIds[i], true,
-                    attached.ProgramFlags[i], attached.LinkIds[i], attached.LinkFlags[i]);
+                    0, i < attached.LinkIds.Count ? attached.LinkIds[i] : 0, 0);
         }
         foreach (var (parent, kind) in new[] { (Root, "root"), (ClsactIngress, "clsact/ingress"), (ClsactEgress, "clsact/egress") })
             foreach (TcBpfFilter f in netlink.BpfFilters(d.Ifindex, parent))
@@ -92,8 +96,8 @@ internal static class NetShowCommand
 
     private static uint[] FlowDissector()
     {
-        using var netns = File.OpenHandle("/proc/self/ns/net");
-        return BpfCalls.Query((int)netns.DangerousGetHandle(), AttachType.FlowDissector, 0, withLinks: false)?.ProgramIds ?? [];
+        try { return [.. ProgramQuery.NetworkNamespace("/proc/self/ns/net", AttachType.FlowDissector).ProgramIds]; }
+        catch (Exception e) when (e is BpfException or NotSupportedException) { return []; }   // kernels before 4.20 cannot query it
     }
 
     private static void WriteJson(Utf8JsonWriter w, List<XdpEntry> xdp, List<TcEntry> tc, uint[] flowDissector)
@@ -158,6 +162,18 @@ internal static class NetShowCommand
         for (int bit = 0; bit < 32; bit++)
             if ((flags & (1u << bit)) != 0) w.WriteNumberValue(1u << bit);
         w.WriteEndArray();
+    }
+
+    private static IEnumerable<string[]> Rows(List<XdpEntry> xdp, List<TcEntry> tc, uint[] flowDissector)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (XdpEntry e in xdp)
+            foreach (var (mode, id) in e.Programs)
+                yield return ["xdp", $"{e.Device.Name}({e.Device.Ifindex})", mode, ProgramName(id) ?? "", id.ToString(c), ""];
+        foreach (TcEntry e in tc)
+            yield return ["tc", $"{e.Device.Name}({e.Device.Ifindex})", e.Kind, e.Name ?? "", e.Id.ToString(c), e.LinkId == 0 ? "" : e.LinkId.ToString(c)];
+        foreach (uint id in flowDissector)
+            yield return ["flow_dissector", "", "", ProgramName(id) ?? "", id.ToString(c), ""];
     }
 
     private static string Plain(List<XdpEntry> xdp, List<TcEntry> tc, uint[] flowDissector)

@@ -42,6 +42,15 @@ internal static class PerfCommand
                     w.WriteEndArray();
                 });
             }
+            else if (OutputMode.From(parse).Terminal)
+            {
+                var c = System.Globalization.CultureInfo.InvariantCulture;
+                HumanTable.Write("programs attached to perf events", ["PID", "COMM", "FD", "PROG", "TYPE", "ATTACH POINT"], entries.Select(e => new[]
+                {
+                    e.Pid.ToString(c), ProcessFds.Comm(e.Pid), e.Fd.ToString(c), e.Info.ProgramId.ToString(c), TypeName(e.Info.Type),
+                    AttachPoint(e),
+                }));
+            }
             else
             {
                 var s = new StringBuilder();
@@ -91,15 +100,13 @@ internal static class PerfCommand
         w.WriteEndObject();
     }
 
-    private static string Plain(Entry e)
+    private static string Plain(Entry e) => $"pid {e.Pid}  fd {e.Fd}: prog_id {e.Info.ProgramId}  {TypeName(e.Info.Type)}  {AttachPoint(e)}";
+
+    private static string AttachPoint(Entry e) => e.Info.Type switch
     {
-        string head = $"pid {e.Pid}  fd {e.Fd}: prog_id {e.Info.ProgramId}  {TypeName(e.Info.Type)}  ";
-        return head + e.Info.Type switch
-        {
-            TaskFdType.RawTracepoint or TaskFdType.Tracepoint => e.Info.Name,
-            TaskFdType.Kprobe or TaskFdType.Kretprobe when e.Info.Name.Length > 0 => $"func {e.Info.Name}  offset {e.Info.ProbeOffset}",
-            TaskFdType.Kprobe or TaskFdType.Kretprobe => $"addr {e.Info.ProbeAddress}",
-            _ => $"filename {e.Info.Name}  offset {e.Info.ProbeOffset}",
-        };
-    }
+        TaskFdType.RawTracepoint or TaskFdType.Tracepoint => e.Info.Name,
+        TaskFdType.Kprobe or TaskFdType.Kretprobe when e.Info.Name.Length > 0 => $"func {e.Info.Name}  offset {e.Info.ProbeOffset}",
+        TaskFdType.Kprobe or TaskFdType.Kretprobe => $"addr {e.Info.ProbeAddress}",
+        _ => $"filename {e.Info.Name}  offset {e.Info.ProbeOffset}",
+    };
 }

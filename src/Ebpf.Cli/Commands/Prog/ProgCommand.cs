@@ -17,5 +17,6 @@ internal static class ProgCommand
         ProgAttachCommands.Detach(),
         ProgRunCommand.Create(),
         ProgProfileCommand.Create(),
+        ProgTracelogCommand.Create(),
     };
 }

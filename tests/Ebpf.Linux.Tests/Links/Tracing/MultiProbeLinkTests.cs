@@ -9,8 +9,8 @@ public sealed class MultiProbeLinkTests
     public MultiProbeLinkTests() => KernelAssert.RequireRoot();
 
     [Theory]
-    [InlineData("uprobe_multi_getpid", TraceObject.UprobeMulti)]
-    [InlineData("uretprobe_multi_getpid", TraceObject.UretprobeMulti)]
+    [InlineData("umulti_getpid", TraceObject.UprobeMulti)]
+    [InlineData("urmulti_getpid", TraceObject.UretprobeMulti)]
     public void UprobeMulti_LibcGetpid_CountsOwnCalls_AndDisposeDetaches(string program, int slot)
     {
         using var obj = TraceObject.Load("trace_multi");
@@ -33,7 +33,7 @@ public sealed class MultiProbeLinkTests
     {
         using var obj = TraceObject.Load("trace_multi");
         using var link = KernelAssert.RunOrSkip(() =>
-            UprobeMultiLink.Attach(obj.Program("uprobe_multi_getpid"), "libc.so.6", ["getpid", "getppid"], pid: Environment.ProcessId));
+            UprobeMultiLink.Attach(obj.Program("umulti_getpid"), "libc.so.6", ["getpid", "getppid"], pid: Environment.ProcessId));
         TraceObject.LibcGetpid();
         TraceObject.LibcGetppid();
         Assert.True(obj.Count(TraceObject.UprobeMulti) >= 2);
@@ -43,7 +43,7 @@ public sealed class MultiProbeLinkTests
     public void KprobeMulti_DoSysOpenat2_Counts_OrSkipsWithoutFprobe()
     {
         using var obj = TraceObject.Load("trace_multi");
-        using Link link = KernelAssert.RunOrSkip(() => obj.AutoAttach("kprobe_multi_openat2"));
+        using Link link = KernelAssert.RunOrSkip(() => obj.AutoAttach("kmulti_openat2"));
         Assert.Equal(LinkType.KprobeMulti, link.Info().Type);
         TraceObject.OpenFile("/proc/self/stat", 3);
         Assert.True(obj.Count(TraceObject.KprobeMulti) >= 3);
@@ -54,7 +54,7 @@ public sealed class MultiProbeLinkTests
     {
         if (File.Exists("/sys/bus/event_source/devices/kprobe/type")) Assert.Skip("this kernel has kprobes");
         using var obj = TraceObject.Load("trace_multi");
-        var e = Assert.Throws<KernelFeatureMissingException>(() => KprobeMultiLink.Attach(obj.Program("kprobe_multi_openat2"), ["do_sys_openat2"]));
+        var e = Assert.Throws<KernelFeatureMissingException>(() => KprobeMultiLink.Attach(obj.Program("kmulti_openat2"), ["do_sys_openat2"]));
         Assert.Contains("kprobe.multi", e.Message, StringComparison.Ordinal);
     }
 }

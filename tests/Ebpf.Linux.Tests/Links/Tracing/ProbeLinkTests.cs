@@ -12,18 +12,20 @@ public sealed class ProbeLinkTests
     public void Tracepoint_SysEnterGetppid_CountsOwnCalls_AndDisposeDetaches()
     {
         using var obj = TraceObject.Load("trace_probes");
-        uint id;
+        uint? id = null;
         using (Link link = obj.AutoAttach("tp_getppid"))
         {
             var tp = Assert.IsType<TracepointLink>(link);
             Assert.Equal(("syscalls", "sys_enter_getppid"), (tp.Category, tp.Name));
             for (int i = 0; i < 5; i++) TraceObject.LibcGetppid();
             Assert.True(obj.Count(TraceObject.Tracepoint) >= 5, $"counted {obj.Count(TraceObject.Tracepoint)}");
-            Assert.SkipUnless(tp.IsBpfLink, "this kernel attaches perf events by ioctl (no perf links)");
-            id = link.Info().Id;
-            Assert.Contains(BpfTool.Json("link", "list").EnumerateArray(), l => l.GetProperty("id").GetUInt32() == id);
+            if (tp.IsBpfLink)   // before 5.15 the program is set on the perf event by ioctl: no link object
+            {
+                id = link.Info().Id;
+                Assert.Contains(BpfTool.Json("link", "list").EnumerateArray(), l => l.GetProperty("id").GetUInt32() == id);
+            }
         }
-        Assert.False(TraceObject.LinkExists(id));
+        if (id is uint linkId) Assert.False(TraceObject.LinkExists(linkId));
         ulong after = obj.Count(TraceObject.Tracepoint);
         TraceObject.LibcGetppid();
         Assert.Equal(after, obj.Count(TraceObject.Tracepoint));
@@ -81,7 +83,7 @@ public sealed class ProbeLinkTests
 
     [Theory]
     [InlineData("kprobe_openat2", TraceObject.Kprobe)]
-    [InlineData("kretprobe_openat2", TraceObject.Kretprobe)]
+    [InlineData("kret_openat2", TraceObject.Kretprobe)]
     public void Kprobe_DoSysOpenat2_CountsOwnOpens_OrSkipsWithoutKprobes(string program, int slot)
     {
         using var obj = TraceObject.Load("trace_probes");
@@ -92,7 +94,7 @@ public sealed class ProbeLinkTests
 
     [Theory]
     [InlineData("uprobe_getpid", TraceObject.Uprobe)]
-    [InlineData("uretprobe_getpid", TraceObject.Uretprobe)]
+    [InlineData("uret_getpid", TraceObject.Uretprobe)]
     public void Uprobe_LibcGetpid_CountsOwnCalls_AndDisposeDetaches(string program, int slot)
     {
         using var obj = TraceObject.Load("trace_probes");

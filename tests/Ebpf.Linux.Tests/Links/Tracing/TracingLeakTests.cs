@@ -40,7 +40,7 @@ public sealed class TracingLeakTests
     {
         for (int i = 0; i < rounds; i++)
         {
-            foreach (string program in (string[])["tp_getppid", "raw_sys_enter", "uprobe_getpid", "uretprobe_getpid"])
+            foreach (string program in (string[])["tp_getppid", "raw_sys_enter", "uprobe_getpid", "uret_getpid"])
                 obj.AutoAttach(program).Dispose();
             PerfEventLink.ForceIoctlAttach = true;
             try { obj.AutoAttach("tp_getppid").Dispose(); }

@@ -16,7 +16,7 @@ public sealed class TrampolineLinkTests
     {
         using var obj = TraceObject.Load("trace_tp_btf");
         uint id;
-        using (Link link = KernelAssert.RunOrSkip(() => obj.AutoAttach("tp_btf_sys_enter")))
+        using (Link link = KernelAssert.RunOrSkip(() => obj.AutoAttach("btf_sys_enter")))
         {
             Assert.Equal("tp_btf", Assert.IsType<TracingLink>(link).Hook);
             id = link.Info().Id;
@@ -30,7 +30,7 @@ public sealed class TrampolineLinkTests
     public void Load_SetsAttachBtfIdOfTheSectionTarget()
     {
         using var obj = TraceObject.Load("trace_tp_btf");
-        ProgramInfo info = obj.Program("tp_btf_sys_enter").Info();
+        ProgramInfo info = obj.Program("btf_sys_enter").Info();
         Assert.Equal(ProgramType.Tracing, info.Type);
         string dump = BpfTool.Run("prog", "show", "id", info.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains("tracing", dump, StringComparison.Ordinal);
@@ -63,6 +63,9 @@ public sealed class TrampolineLinkTests
         using Link link = KernelAssert.RunOrSkip(() => obj.AutoAttach("lsm_file_open"));
         Assert.Equal("lsm", Assert.IsType<TracingLink>(link).Hook);
         TraceObject.OpenFile("/proc/self/stat", 2);
+        // Attached but silent: the BPF LSM is compiled in but not in lsm=, and securityfs was not there to tell us.
+        if (obj.Count(TraceObject.Lsm) == 0 && Ebpf.Linux.Links.TracingErrors.IsBpfLsmActive() is null)
+            Assert.Skip($"the BPF LSM does not run here and {Ebpf.Linux.Links.TracingErrors.ActiveLsmList} is unreadable (securityfs not mounted)");
         Assert.True(obj.Count(TraceObject.Lsm) >= 2);
     }
 

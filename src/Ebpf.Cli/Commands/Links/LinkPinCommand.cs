@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Ebpf.Cli.Output;
 
-namespace Ebpf.Cli.Commands.Link;
+namespace Ebpf.Cli.Commands.Links;
 
 /// <summary><c>ebpf link pin LINK FILE</c>.</summary>
 internal static class LinkPinCommand

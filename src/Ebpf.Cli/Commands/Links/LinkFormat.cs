@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Ebpf.Linux;
 
-namespace Ebpf.Cli.Commands.Link;
+namespace Ebpf.Cli.Commands.Links;
 
 /// <summary>A link as <c>bpftool link show</c> prints it: JSON fields and plain text, per link type.</summary>
 internal static class LinkFormat

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Ebpf.Cli.Kernel;
 using Ebpf.Linux;
 
-namespace Ebpf.Cli.Commands.Link;
+namespace Ebpf.Cli.Commands.Links;
 
 /// <summary><c>ebpf link show [LINK]</c>: every link, or one.</summary>
 internal static class LinkShowCommand
@@ -46,9 +46,9 @@ internal static class LinkShowCommand
                     w.WriteEndArray();
                 });
             }
-            else if (Output.TerminalTable.IsTerminal)
+            else if (OutputMode.From(parse).Terminal)
             {
-                Output.TerminalTable.Write(["ID", "TYPE", "PROG", "HOOK", "PIDS"], links.Select(l => new[]
+                Output.HumanTable.Write("links", ["ID", "TYPE", "PROG", "HOOK", "PIDS"], links.Select(l => new[]
                 {
                     l.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), KernelEnumNames.Name(l.Type),
                     l.ProgramId.ToString(System.Globalization.CultureInfo.InvariantCulture),

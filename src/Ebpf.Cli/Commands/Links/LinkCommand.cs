@@ -3,7 +3,7 @@ using Ebpf.Cli.Arguments;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
-namespace Ebpf.Cli.Commands.Link;
+namespace Ebpf.Cli.Commands.Links;
 
 /// <summary><c>ebpf link show|list|pin|detach</c>, as bpftool spells them (LINK := id ID | pinned FILE).</summary>
 internal static class LinkCommand

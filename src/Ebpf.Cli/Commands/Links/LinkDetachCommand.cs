@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Ebpf.Cli.Commands.Link;
+namespace Ebpf.Cli.Commands.Links;
 
 /// <summary><c>ebpf link detach LINK</c>.</summary>
 internal static class LinkDetachCommand
