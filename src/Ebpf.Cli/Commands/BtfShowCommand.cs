@@ -83,7 +83,7 @@ internal static class BtfShowCommand
         }
         if (mode.Terminal && rows.Count > 0)
         {
-            TerminalTable.Write(["ID", "NAME", "SIZE", "KERNEL", "PROGRAMS", "MAPS"], rows.Select(r => new[]
+            HumanTable.Write("BTF objects", ["ID", "NAME", "SIZE", "KERNEL", "PROGRAMS", "MAPS"], rows.Select(r => new[]
             {
                 r.Info.Id.ToString(CultureInfo.InvariantCulture), r.Info.Name.Length > 0 ? r.Info.Name : "<anon>",
                 r.Info.Size.ToString(CultureInfo.InvariantCulture) + "B", r.Info.IsKernel ? "yes" : "no",

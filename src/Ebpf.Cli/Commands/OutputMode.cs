@@ -8,7 +8,7 @@ namespace Ebpf.Cli.Commands;
 internal sealed record OutputMode(bool Json, bool Pretty)
 {
     /// <summary>Text for people: a table when stdout is a terminal, bpftool's plain text when piped.</summary>
-    public bool Terminal => !Json && Output.TerminalTable.IsTerminal;
+    public bool Terminal => !Json && Output.HumanTable.IsTerminal;
 
     /// <summary>Reads <c>-j</c>/<c>-p</c> from the parse result.</summary>
     public static OutputMode From(ParseResult parse)

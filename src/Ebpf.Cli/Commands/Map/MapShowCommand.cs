@@ -43,7 +43,7 @@ internal static class MapShowCommand
             }
             else if (mode.Terminal && rows.Count > 0)
             {
-                TerminalTable.Write(MapShow.Header, rows.Select(MapShow.Cells));
+                HumanTable.Write("maps", MapShow.Header, rows.Select(MapShow.Cells));
             }
             else
             {

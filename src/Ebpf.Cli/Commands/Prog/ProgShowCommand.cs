@@ -44,7 +44,7 @@ internal static class ProgShowCommand
             }
             else if (mode.Terminal && rows.Count > 0)
             {
-                TerminalTable.Write(ProgramShow.Header, rows.Select(ProgramShow.Cells));
+                HumanTable.Write("programs", ProgramShow.Header, rows.Select(ProgramShow.Cells));
             }
             else
             {
