@@ -15,7 +15,7 @@
 #   MATRIX_GUEST_SHELL     1 = leave a shell on the console after the tests instead of powering off
 #   MATRIX_MODULES         modules to load (default: virtio_pci virtio_console veth sch_ingress cls_bpf act_bpf);
 #                          built-in ones are skipped, dependencies are added from each module's "depends=" field
-#   MATRIX_TOOLS           host tools copied in with their libraries (default: bpftool ip tc ethtool)
+#   MATRIX_TOOLS           host tools copied in with their libraries (default: bpftool ip tc ethtool bash)
 #   MATRIX_BPF_DIR         the project's BPF objects (default artifacts/bpf; include/ is left out) -> /ebpf/bpf
 #   MATRIX_CLI             the published ebpf CLI (single file) -> /usr/sbin/ebpf, with seed.sh -> /ebpf/seed.sh
 #   MATRIX_CONTROL         1 (default) = the wrong-probe control run (tcx forced present) after the tests
@@ -41,7 +41,7 @@ source "$KERNEL_ENV"
 [[ -d "$MODDIR" ]] || die "no modules directory $MODDIR"
 
 MODULES="${MATRIX_MODULES:-virtio_pci virtio_console veth sch_ingress cls_bpf act_bpf}"
-TOOLS="${MATRIX_TOOLS:-bpftool ip tc ethtool}"
+TOOLS="${MATRIX_TOOLS:-bpftool ip tc ethtool bash}"
 BPF_DIR="${MATRIX_BPF_DIR:-$REPO/artifacts/bpf}"
 BUSYBOX="$(command -v busybox || true)"
 [[ -n "$BUSYBOX" ]] || die "busybox (busybox-static) is required"

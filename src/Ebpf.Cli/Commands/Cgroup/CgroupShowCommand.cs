@@ -36,7 +36,7 @@ internal static class CgroupShowCommand
             }
             else if (OutputMode.From(parse).Terminal)
             {
-                TerminalTable.Write($"programs of cgroup {words[0]}", ["ID", "ATTACH TYPE", "FLAGS", "NAME"], programs.Select(p => new[]
+                HumanTable.Write($"programs of cgroup {words[0]}", ["ID", "ATTACH TYPE", "FLAGS", "NAME"], programs.Select(p => new[]
                 {
                     p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ebpf.KernelEnumNames.Name(p.Type), p.Flags ?? "", p.Name,
                 }));

@@ -48,7 +48,7 @@ internal static class LinkShowCommand
             }
             else if (OutputMode.From(parse).Terminal)
             {
-                Output.TerminalTable.Write("links", ["ID", "TYPE", "PROG", "HOOK", "PIDS"], links.Select(l => new[]
+                Output.HumanTable.Write("links", ["ID", "TYPE", "PROG", "HOOK", "PIDS"], links.Select(l => new[]
                 {
                     l.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), KernelEnumNames.Name(l.Type),
                     l.ProgramId.ToString(System.Globalization.CultureInfo.InvariantCulture),

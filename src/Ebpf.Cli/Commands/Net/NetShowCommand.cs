@@ -50,7 +50,7 @@ internal static class NetShowCommand
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty))
                 JsonOutput.Write(Console.Out, parse.GetValue(GlobalOptions.Pretty), w => WriteJson(w, xdp, tc, flowDissector));
             else if (OutputMode.From(parse).Terminal)
-                TerminalTable.Write("network programs", ["HOOK", "DEVICE", "MODE/KIND", "PROGRAM", "ID", "LINK"], Rows(xdp, tc, flowDissector));
+                HumanTable.Write("network programs", ["HOOK", "DEVICE", "MODE/KIND", "PROGRAM", "ID", "LINK"], Rows(xdp, tc, flowDissector));
             else
                 Console.Out.Write(Plain(xdp, tc, flowDissector));
             return 0;

@@ -45,7 +45,7 @@ internal static class PerfCommand
             else if (OutputMode.From(parse).Terminal)
             {
                 var c = System.Globalization.CultureInfo.InvariantCulture;
-                TerminalTable.Write("programs attached to perf events", ["PID", "COMM", "FD", "PROG", "TYPE", "ATTACH POINT"], entries.Select(e => new[]
+                HumanTable.Write("programs attached to perf events", ["PID", "COMM", "FD", "PROG", "TYPE", "ATTACH POINT"], entries.Select(e => new[]
                 {
                     e.Pid.ToString(c), ProcessFds.Comm(e.Pid), e.Fd.ToString(c), e.Info.ProgramId.ToString(c), TypeName(e.Info.Type),
                     AttachPoint(e),
