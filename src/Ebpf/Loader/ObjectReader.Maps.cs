@@ -192,6 +192,8 @@ internal sealed partial class ObjectReader
         }
     }
 
+    private const ulong MaxGlobalDataSize = 256UL << 20;
+
     // bpf_object__init_global_data_maps: each non-empty .data*, .rodata*, .bss* section is a one-element array.
     private void ReadGlobalDataMaps()
     {
@@ -199,7 +201,10 @@ internal sealed partial class ObjectReader
         {
             ElfSection section = _elf.GetSection(index);
             if (section.Size == 0) continue;
-            if (section.Size > int.MaxValue) throw new ObjectFormatException($"data section of {section.Size} bytes is too large", section.Name);
+            // A .bss has no bytes in the file, so its size alone decides what is allocated: bound it (mutated or hostile
+            // objects must not exhaust memory). The kernel refuses such global-data maps anyway.
+            if (section.Size > MaxGlobalDataSize)
+                throw new ObjectFormatException($"data section of {section.Size} bytes is larger than the {MaxGlobalDataSize >> 20} MiB a global-data map may hold", section.Name);
             byte[] value = kind == MapKind.Bss ? new byte[section.Size] : section.Data.ToArray();
             AddInternalMap(section.Name, kind, index, value);
         }
