@@ -23,7 +23,7 @@ public class ObjectOpenBenchmarks
     }
 
     [Benchmark(Description = "CollectionSpec.Load(many_programs.o: 100 programs)")]
-    public int Open() => CollectionSpec.Load(_bytes).Programs.Count;
+    public int Open() => CollectionSpec.Load(_bytes).Programs.Count();
 
     [Benchmark(Baseline = true, Description = "llvm-readelf -S many_programs.o (process)")]
     public int ReadElf()
