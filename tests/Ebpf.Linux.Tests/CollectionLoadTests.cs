@@ -168,7 +168,7 @@ public class CollectionLoadTests
             shown[p.GetProperty("id").GetUInt32()] = p.GetProperty("tag").GetString()!;
         foreach ((string name, KernelProgram program) in collection.Programs)
         {
-            string expected = ProgramTag.Format(collection.Spec.Programs.Single(p => p.Name == name).ComputeTag());
+            string expected = ProgramTag.Format(KernelProgramTag.Compute(collection.Spec.Programs.Single(p => p.Name == name)));
             Assert.True(shown.TryGetValue(program.Id, out string? tag), $"{relative}: bpftool does not list program {name} (id {program.Id})");
             Assert.True(expected == tag, $"{relative}: program {name}: spec tag {expected}, bpftool {tag}");
         }

@@ -17,6 +17,22 @@ public static class ExternalTool
         return stdout;
     }
 
+    /// <summary>
+    /// The full path of <paramref name="tool"/> on PATH (or the name when not found). Pass this to wrappers such as
+    /// busybox's nsenter, which would otherwise run its own applet of the same name (busybox tc knows no clsact).
+    /// </summary>
+    public static string Resolve(string tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        if (tool.Contains('/', StringComparison.Ordinal)) return tool;
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(dir, tool);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return tool;
+    }
+
     /// <summary>Runs <paramref name="tool"/> and returns its exit code and output, whatever the exit code.</summary>
     public static (int ExitCode, string Stdout, string Stderr) TryRun(string tool, params string[] arguments)
     {

@@ -61,7 +61,7 @@ public sealed class VethPair : IDisposable
     /// <summary>Runs <paramref name="tool"/> inside namespace <paramref name="ns"/> through nsenter, which (unlike
     /// <c>ip netns exec</c>) keeps this mount namespace's /sys, so bpffs pins stay visible.</summary>
     public static string RunIn(string ns, string tool, params string[] args) =>
-        ExternalTool.Run("nsenter", ["--net=/var/run/netns/" + ns, tool, .. args]);
+        ExternalTool.Run("nsenter", ["--net=/var/run/netns/" + ns, ExternalTool.Resolve(tool), .. args]);
 
     /// <summary>Deletes both namespaces; the veth pair goes with them.</summary>
     public void Dispose()

@@ -108,7 +108,8 @@ internal static class ProgLoader
         Directory.CreateDirectory(pinMaps);
         foreach (var (name, map) in collection.Maps)
         {
-            string path = Path.Combine(pinMaps, name);
+            // bpffs refuses dots in names before Linux 6.x ("core_tas.bss"): libbpf pins them with '_' instead.
+            string path = Path.Combine(pinMaps, name.Replace('.', '_'));
             map.Pin(path);
             pinned.Add(path);
         }
