@@ -57,8 +57,13 @@ public sealed class TestRunTests
     public void Xdp_PacketTooShortForTheKernel_IsEINVAL()
     {
         using var prog = MarkAndBounce();
-        // XDP test runs need at least an Ethernet header (14 bytes).
-        var e = Assert.Throws<BpfException>(() => prog.TestRun(new TestRunOptions { Data = new byte[4] }));
+        // XDP test runs need at least an Ethernet header (14 bytes) since Linux 5.x; 5.10 still ran them.
+        BpfException? refused = null;
+        try { prog.TestRun(new TestRunOptions { Data = new byte[4] }); }
+        catch (BpfException x) { refused = x; }
+        if (refused is null && !KernelAssert.ReleaseAtLeast("6.1"))
+            Assert.Skip($"Linux {KernelAssert.KernelRelease} runs XDP tests on packets shorter than an Ethernet header");
+        var e = Assert.IsType<BpfException>(refused);
         Assert.Equal(Errno.EINVAL, e.Errno);
         Assert.Contains("test run of program 't_mark'", e.Message, StringComparison.Ordinal);
     }

@@ -29,7 +29,11 @@ public sealed class CgroupTests
             Assert.NotEqual(0UL, info.CgroupId);
             AttachedPrograms attached = ProgramQuery.Cgroup(cgroup.Path, AttachType.CgroupInetEgress);
             Assert.Equal([first.Id], attached.ProgramIds);
-            Assert.Contains($"{first.Id}", BpfTool.Run("cgroup", "show", cgroup.Path), StringComparison.Ordinal);
+            // bpftool 7.1 queries every attach type it knows and exits 255 on kernels that refuse the newer ones
+            // (5.10): there only our own query above is the oracle.
+            var (code, shown, _) = ExternalTool.TryRun(BpfTool.IsAvailable ? "bpftool" : "/usr/sbin/bpftool", "cgroup", "show", cgroup.Path);
+            if (code == 0 || KernelAssert.ReleaseAtLeast("5.15"))
+                Assert.Contains($"{first.Id}", shown, StringComparison.Ordinal);
 
             Assert.Equal(0, cgroup.RunInside(SendFiveToCountedPort).ExitCode);
             SendFromTestProcess();                                   // outside the cgroup: not counted

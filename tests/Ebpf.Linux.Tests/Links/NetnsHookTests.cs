@@ -29,7 +29,8 @@ public sealed class NetnsHookTests
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(36), 53);
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(16), 28);
         TestRunResult run = prog.TestRun(new TestRunOptions { Data = frame, DataOutSize = 64 });
-        Assert.Equal(0u, run.ReturnValue);                                                     // BPF_OK
+        // BPF_OK; Linux 5.10's test run reports bpf_flow_dissect()'s bool instead (1 = the program said BPF_OK).
+        Assert.True(run.ReturnValue == 0 || (run.ReturnValue == 1 && !KernelAssert.ReleaseAtLeast("6.1")), $"retval {run.ReturnValue}");
         Assert.Equal(14 + 20, BinaryPrimitives.ReadUInt16LittleEndian(run.Data.AsSpan(2)));     // thoff
         Assert.Equal(17, run.Data[9]);                                                          // ip_proto
         Assert.Equal(1234, BinaryPrimitives.ReadUInt16BigEndian(run.Data.AsSpan(12)));         // sport
