@@ -7,6 +7,7 @@ using Ebpf.Testing;
 namespace Ebpf.Cli.Tests.Compatibility;
 
 /// <summary><c>link show|pin|detach</c>: ebpf and bpftool on the same links.</summary>
+[Collection(nameof(ProcessAttachmentsCollection))]
 public class LinkCompatibilityTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Ebpf.Testing;
 namespace Ebpf.Cli.Tests.Compatibility;
 
 /// <summary><c>perf list</c>: ebpf and bpftool see the same program-carrying perf events of this test process.</summary>
+[Collection(nameof(ProcessAttachmentsCollection))]
 public class PerfCompatibilityTests
 {
     [Fact]
