@@ -260,7 +260,7 @@ run_kernel() {
     end=$(date +%s)
 
     local -a problems=()
-    ((code != 124)) || problems+=("timed out after ${TIMEOUT}s")
+    ((code != 124)) || problems+=("timed out after ${TIMEOUT}s$(grep -m1 -oE 'soft lockup.*|self-detected stall.*|Kernel panic.*' "$dir/console.log" 2>/dev/null | sed 's/^/: /' || true)")
     if ((code != 0 && code != 124)); then problems+=("qemu exited $code"); fi
     # The results: the tar stream from the virtio-serial port, or the console fallback (base64 between markers).
     if [[ ! -s "$dir/results.tar" ]] && grep -q '^@@matrix-results-end' "$dir/console.log"; then
@@ -287,18 +287,18 @@ run_kernel() {
     fi
     # The wrong-probe control: tcx forced present must fail the tcx tests exactly where the kernel lacks tcx.
     local control="" rc_ctl has_tcx
-    rc_ctl="$(sed -n 's/^control rc=\([0-9]*\).*/\1/p' "$dir/status" 2>/dev/null)"
-    has_tcx="$(awk -F'\t' '$1 == "BPF_LINK_TYPE_TCX" { print $3 }' "$dir/features.tsv" 2>/dev/null)"
+    rc_ctl="$(sed -n 's/^control rc=\([0-9]*\).*/\1/p' "$dir/status" 2>/dev/null || true)"
+    has_tcx="$(awk -F'\t' '$1 == "BPF_LINK_TYPE_TCX" { print $3 }' "$dir/features.tsv" 2>/dev/null || true)"
     if [[ -n "$rc_ctl" ]]; then
         if [[ "$has_tcx" == no && "$rc_ctl" != 0 ]]; then control="control: tcx missing, forced present -> tests failed, as they must"
         elif [[ "$has_tcx" == yes && "$rc_ctl" == 0 ]]; then control="control: tcx present -> tests passed"
         else problems+=("wrong-probe control: tcx=${has_tcx:-?} but the forced run exited $rc_ctl (see control.log)"); fi
     fi
     local seed="" rc_seed
-    rc_seed="$(sed -n 's/^seed rc=\([0-9]*\).*/\1/p' "$dir/status" 2>/dev/null)"
+    rc_seed="$(sed -n 's/^seed rc=\([0-9]*\).*/\1/p' "$dir/status" 2>/dev/null || true)"
     if [[ -n "$rc_seed" ]]; then
         if [[ "$rc_seed" == 0 ]]; then seed="seed workflow passed"
-        else problems+=("seed workflow failed (rc $rc_seed): $(grep -m1 'seed FAILED' "$dir/seed.log" 2>/dev/null)"); fi
+        else problems+=("seed workflow failed (rc $rc_seed): $(grep -m1 'seed FAILED' "$dir/seed.log" 2>/dev/null || true)"); fi
     fi
     EXTRA="boot ${boot%.*}s, tests ${tests}s, wall $((end - start))s${control:+; $control}${seed:+; $seed}" \
         report "kernel $KVER" "$dir" "${problems[@]}"
