@@ -9,6 +9,10 @@ namespace Ebpf.Linux.Events;
 /// </summary>
 internal sealed class EpollWaiter : IDisposable
 {
+    /// <summary>epoll_wait's timeout for <paramref name="timeout"/>: -1 for infinite, otherwise whole milliseconds rounded up.</summary>
+    public static int Milliseconds(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 0, int.MaxValue);
+
     private const ulong WakeToken = ulong.MaxValue;
     private readonly SafeFdHandle _epoll;
     private readonly SafeFdHandle _wake;

@@ -164,7 +164,7 @@ public sealed unsafe class PerfBufferReader : IDisposable
     public bool WaitForData(TimeSpan timeout)
     {
         if (HasData()) return true;
-        int ms = timeout == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 0, int.MaxValue);
+        int ms = EpollWaiter.Milliseconds(timeout);
         return _waiter.Wait(ms, stackalloc ulong[1]) > 0 || HasData();
     }
 

@@ -165,7 +165,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     public bool WaitForData(TimeSpan timeout)
     {
         if (HasCommittedData()) return true;
-        int ms = timeout == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 0, int.MaxValue);
+        int ms = EpollWaiter.Milliseconds(timeout);
         return _waiter.Wait(ms, stackalloc ulong[1]) > 0;
     }
 

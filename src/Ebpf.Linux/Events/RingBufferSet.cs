@@ -103,7 +103,7 @@ public sealed class RingBufferSet : IDisposable
     public bool WaitForData(TimeSpan timeout)
     {
         if (HasData()) return true;
-        int ms = timeout == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 0, int.MaxValue);
+        int ms = EpollWaiter.Milliseconds(timeout);
         return _waiter.Wait(ms, stackalloc ulong[1]) > 0;
     }
 
