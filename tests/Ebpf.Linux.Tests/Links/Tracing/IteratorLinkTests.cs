@@ -51,6 +51,6 @@ public sealed class IteratorLinkTests
         uint id;
         using (Link link = KernelAssert.RunOrSkip(() => obj.AutoAttach("dump_tasks")))
             id = link.Info().Id;
-        Assert.False(TraceObject.LinkExists(id));
+        Assert.True(HookObjects.Eventually(() => !TraceObject.LinkExists(id)), $"link {id} still exists after dispose");
     }
 }

@@ -25,7 +25,7 @@ public sealed class ProbeLinkTests
                 Assert.Contains(BpfTool.Json("link", "list").EnumerateArray(), l => l.GetProperty("id").GetUInt32() == id);
             }
         }
-        if (id is uint linkId) Assert.False(TraceObject.LinkExists(linkId));
+        if (id is uint linkId) Assert.True(HookObjects.Eventually(() => !TraceObject.LinkExists(linkId)), $"link {linkId} still exists after dispose");
         ulong after = obj.Count(TraceObject.Tracepoint);
         TraceObject.LibcGetppid();
         Assert.Equal(after, obj.Count(TraceObject.Tracepoint));
@@ -70,7 +70,7 @@ public sealed class ProbeLinkTests
             TraceObject.LibcGetppid();
             Assert.True(obj.Count(TraceObject.RawTp) >= 1);
         }
-        Assert.False(TraceObject.LinkExists(id));
+        Assert.True(HookObjects.Eventually(() => !TraceObject.LinkExists(id)), $"link {id} still exists after dispose");
     }
 
     [Fact]
