@@ -51,7 +51,7 @@ public sealed class TracingLinkTests
                     Assert.Contains(BpfTool.Json("link", "list").EnumerateArray(), l => l.GetProperty("id").GetUInt32() == info.Id);
                 }
             }
-            if (linkId is uint id) Assert.DoesNotContain(id, KernelObjects.LinkIds());
+            if (linkId is uint id) Assert.True(HookObjects.Eventually(() => !KernelObjects.LinkIds().Contains(id)), $"link {id} still listed after dispose");
             ulong after = PacketCounters.Read(counts, 0);
             File.ReadAllBytes(file);
             Assert.Equal(after, PacketCounters.Read(counts, 0));
