@@ -69,7 +69,7 @@ run_tests() {
         [[ -x "$exe" ]] || { echo "missing test executable $exe" >&2; failed=$((failed + 1)); rc=1; continue; }
         log "testing $name"
         local out="$results/$name.log" code=0
-        "$exe" -noColor -xml "$results/$name.xml" "$@" >"$out" 2>&1 || code=$?
+        "$exe" -noColor -xml "$results/$name.xml" -jUnit "$results/$name.junit.xml" -trx "$results/$name.trx" "$@" >"$out" 2>&1 || code=$?
         # xunit v3 summary: "   Name  Total: 23, Errors: 0, Failed: 0, Skipped: 0, Not Run: 0, Time: 0.190s"
         local line total errors fails skips notrun
         line="$(grep -E '^\s+\S+\s+Total: [0-9]+' "$out" | tail -1 || true)"

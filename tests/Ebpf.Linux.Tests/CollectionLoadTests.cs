@@ -88,9 +88,15 @@ public class CollectionLoadTests
             Assert.Skip($"{relative} passes callbacks (BPF_PSEUDO_FUNC): the kernel lacks bpf_for_each_map_elem (Linux 5.13+)");
         if (spec.Programs.Any(p => p.AutoLoad && UsesInstructionSetV4(p)) && !KernelFeatures.InstructionSetV4.IsSupported)
             Assert.Skip($"{relative} uses ISA v4 instructions; {KernelFeatures.InstructionSetV4.Name} is missing (Linux {KernelFeatures.InstructionSetV4.Since}+)");
+        if (spec.Programs.Any(p => p.AutoLoad && UsesAtomicFetch(p)) && !KernelFeatures.AtomicFetch.IsSupported)
+            Assert.Skip($"{relative} uses atomic fetch/xchg/cmpxchg instructions; {KernelFeatures.AtomicFetch.Name} is missing (Linux {KernelFeatures.AtomicFetch.Since}+)");
     }
 
     private const int PseudoFunc = 4, ForEachMapElem = 164;
+
+    // BPF_STX|BPF_ATOMIC with an immediate other than BPF_ADD: fetch variants, and/or/xor, xchg, cmpxchg.
+    private static bool UsesAtomicFetch(ProgramSpec program) => program.Instructions.Any(i =>
+        (i.OpCode.Value & 0xe7) == 0xc3 && i.Immediate != 0);
 
     // ISA v4: movsx (mov with an offset), sdiv/smod (offset 1), bswap (BPF_ALU64|BPF_END), sign-extending loads
     // (BPF_MEMSX) and gotol (BPF_JMP32|BPF_JA).
@@ -110,6 +116,7 @@ public class CollectionLoadTests
     public void Load_PinnedByName_ReusesTheMap_AndRefusesAnIncompatiblePin()
     {
         CollectionSpec spec = CollectionSpec.LoadFile(RepoPaths.BpfObject("tests/linking_mix.o"), new CollectionLoadOptions { TargetBtf = Vmlinux.Value });
+        SkipWhereTheKernelLacks(spec, "tests/linking_mix.o");
         MapSpec pinnedSpec = spec.Maps.Single(m => m.Pinning == MapPinning.ByName);
         using var pins = new BpfFsDirectory();
         var options = new KernelCollectionOptions { PinPath = pins.Path };

@@ -24,6 +24,7 @@ public sealed class FeatureMatrixTests
         (KernelFeatures.MmapableMaps, "5.5"),
         (KernelFeatures.MapBatchOperations, "5.6"),
         (KernelFeatures.InstructionSetV4, "6.6"),
+        (KernelFeatures.AtomicFetch, "5.12"),
         (KernelFeatures.MapType(MapType.RingBuffer), "5.8"),
         (KernelFeatures.MapType(MapType.TaskStorage), "5.11"),
         (KernelFeatures.MapType(MapType.BloomFilter), "5.16"),

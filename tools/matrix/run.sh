@@ -17,6 +17,7 @@
 #   MATRIX_HOST         1 (default) = also run the published executables on the host (the reference line)
 #   MATRIX_SMOKE        1 (default) = bpftool feature probe + kprobe check in each guest (~5 s)
 #   MATRIX_SMP, MATRIX_MEM   guest CPUs and MiB (default 2 and 3072)
+#   MATRIX_JOBS         kernels booted at once (default: one per MATRIX_SMP+1 host CPUs, at most 3; 1 on 2-3 CPUs)
 #   MATRIX_PUBLISH      0 = reuse the executables already in artifacts/matrix/publish/
 #   MATRIX_VERBOSE      1 = stream each guest's console while it runs
 #   MATRIX_GUEST_SHELL  1 = interactive: the console is this terminal and the guest leaves a shell after the tests
@@ -24,6 +25,7 @@
 #   MATRIX_R2R          true (default) = publish ReadyToRun (the guests JIT ~10x slower under TCG)
 #   MATRIX_SEED         1 (default) = publish the ebpf CLI and run tools/matrix/seed.sh in each guest
 #   MATRIX_CONTROL      1 (default) = the wrong-probe control run in each guest (tcx forced present)
+#   MATRIX_APPEND       more kernel command line, e.g. "nosoftlockup"
 #   MATRIX_CACHE        kernel cache (default /var/cache/ebpf-net-matrix), see fetch-kernels.sh
 #
 # Output in artifacts/matrix/: publish/NAME/ (the executables), host/ and KVER/ per kernel holding the xunit XML
@@ -55,12 +57,18 @@ die() { echo "matrix: $*" >&2; exit 1; }
 # --- cleanup: no QEMU and no temporary directory outlives the script ---------------------------------------------
 QEMU_PID=""
 TMP="$(mktemp -d /tmp/ebpf-net-matrix.XXXXXX)"
-cleanup() {
+kill_qemu() {
     if [[ -n "$QEMU_PID" ]] && kill -0 "$QEMU_PID" 2>/dev/null; then
         kill "$QEMU_PID" 2>/dev/null || true
         sleep 1
         kill -9 "$QEMU_PID" 2>/dev/null || true
     fi
+}
+cleanup() {
+    kill_qemu
+    local job
+    for job in $(jobs -p); do kill "$job" 2>/dev/null || true; done   # kernels booting in parallel (each kills its QEMU)
+    wait 2>/dev/null || true
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -201,7 +209,8 @@ run_host() {
         log "host: $name"
         code=0
         EBPF_NET_FEATURE_TABLE="$dir/features.tsv" \
-        DOTNET_BUNDLE_EXTRACT_BASE_DIR="$TMP/bundle" "$OUT/publish/$name/$name" -noColor -xml "$dir/$name.xml" "${args[@]}" \
+        DOTNET_BUNDLE_EXTRACT_BASE_DIR="$TMP/bundle" "$OUT/publish/$name/$name" -noColor -xml "$dir/$name.xml" \
+            -jUnit "$dir/$name.junit.xml" -trx "$dir/$name.trx" "${args[@]}" \
             >"$dir/$name.log" 2>&1 || code=$?
         grep -E '^\s+\S+\s+Total:' "$dir/$name.log" >&2 || true
         ((code == 0)) || problems+=("$name exited $code")
@@ -224,10 +233,12 @@ run_kernel() {
     log "kernel $KVER ($suite): building the initramfs"
     "$HERE/build-initramfs.sh" "$MATRIX_CACHE/kernels/$suite/kernel.env" "$initrd" "${exes[@]}"
 
+    # loglevel=5: "quiet" alone hides the backtrace of a soft lockup or a WARN (KERN_WARNING), which names the
+    # kernel function a hanging test is stuck in. MATRIX_APPEND adds to the kernel command line.
     # no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer check can fail, and 5.10 then panics
     # ("IO-APIC + timer doesn't work").
     local -a qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$SMP" -m "$MEM" -nographic -no-reboot -nic none
-        -kernel "$VMLINUZ" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet no_timer_check"
+        -kernel "$VMLINUZ" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet loglevel=5 no_timer_check ${MATRIX_APPEND:-}"
         -device virtio-serial -chardev "file,id=res,path=$dir/results.tar"
         -device virtserialport,chardev=res,name=results)
     printf '%q ' "${qemu[@]}" >"$dir/qemu.cmd"; echo >>"$dir/qemu.cmd"
@@ -262,6 +273,8 @@ run_kernel() {
     local -a problems=()
     ((code != 124)) || problems+=("timed out after ${TIMEOUT}s$(grep -m1 -oE 'soft lockup.*|self-detected stall.*|Kernel panic.*' "$dir/console.log" 2>/dev/null | sed 's/^/: /' || true)")
     if ((code != 0 && code != 124)); then problems+=("qemu exited $code"); fi
+    # xunit's -longRunning notices name the tests that were still running when the guest hung.
+    ((code != 124)) || grep -a 'Long Running Test' "$dir/console.log" 2>/dev/null | tr -d '\r' | tail -5 >"$dir/longrunning.txt" || true
     # The results: the tar stream from the virtio-serial port, or the console fallback (base64 between markers).
     if [[ ! -s "$dir/results.tar" ]] && grep -q '^@@matrix-results-end' "$dir/console.log"; then
         sed -n '/^@@matrix-results-begin/,/^@@matrix-results-end/p' "$dir/console.log" | sed '1d;$d' | tr -d '\r' \
@@ -300,14 +313,34 @@ run_kernel() {
         if [[ "$rc_seed" == 0 ]]; then seed="seed workflow passed"
         else problems+=("seed workflow failed (rc $rc_seed): $(grep -m1 'seed FAILED' "$dir/seed.log" 2>/dev/null || true)"); fi
     fi
-    EXTRA="boot ${boot%.*}s, tests ${tests}s, wall $((end - start))s${control:+; $control}${seed:+; $seed}" \
-        report "kernel $KVER" "$dir" "${problems[@]}"
-    # Name the failed tests, so the CI log says what broke without the artifacts.
-    grep -hE '^\s+\S.*\[FAIL\]$' "$dir"/*.log 2>/dev/null | head -20 | sed 's/^ */  FAIL: /' >&2 || true
-    if [[ -f "$dir/smoke.txt" ]]; then
-        sed -n 's/^\(bpftool_feature_probe_exit\|kprobe___x64_sys_getppid\|btf_vmlinux\|smoke_seconds\): /\1=/p' "$dir/smoke.txt" \
-            | tr '\n' ' ' | sed 's/^/  smoke: /; s/ $/\n/' >&2
-    fi
+    # For the parent (report_kernel): the line's extra text, the problems, and the details for the log.
+    echo "boot ${boot%.*}s, tests ${tests}s, wall $((end - start))s${control:+; $control}${seed:+; $seed}" >"$dir/report.extra"
+    printf '%s\n' "${problems[@]}" >"$dir/report.problems"
+    {
+        # Name the failed tests (not the control run's, which must fail), so the CI log says what broke.
+        local logf
+        for logf in "$dir"/*.log; do
+            [[ "$logf" == */control.log || "$logf" == */console.log ]] || grep -hE '^\s+\S.*\[FAIL\]$' "$logf" 2>/dev/null || true
+        done | head -20 | sed 's/^ */  FAIL: /'
+        [[ -f "$dir/longrunning.txt" ]] && sed 's/^/  still running: /' "$dir/longrunning.txt"
+        if [[ -f "$dir/smoke.txt" ]]; then
+            sed -n 's/^\(bpftool_feature_probe_exit\|kprobe___x64_sys_getppid\|btf_vmlinux\|smoke_seconds\): /\1=/p' "$dir/smoke.txt" \
+                | tr '\n' ' ' | sed 's/^/  smoke: /; s/ $/\n/'
+        fi
+    } >"$dir/report.details"
+}
+
+# Prints the line of one kernel booted by run_kernel and adds it to the totals.
+report_kernel() {
+    local suite="$1" KVER VMLINUZ MODDIR
+    # shellcheck source=/dev/null
+    source "$MATRIX_CACHE/kernels/$suite/kernel.env"
+    local dir="$OUT/$KVER"
+    local -a problems=()
+    [[ -f "$dir/report.problems" ]] && mapfile -t problems < <(grep -v '^$' "$dir/report.problems")
+    [[ -f "$dir/report.extra" ]] || problems+=("the kernel's run ended without a report")
+    EXTRA="$(cat "$dir/report.extra" 2>/dev/null)" report "kernel $KVER" "$dir" "${problems[@]}"
+    cat "$dir/report.details" >&2 2>/dev/null || true
 }
 
 mkdir -p "$OUT"
@@ -316,7 +349,26 @@ publish
 log "kernels: ${SUITES[*]}"
 "$HERE/fetch-kernels.sh" "${SUITES[@]}" >/dev/null
 [[ "${MATRIX_HOST:-1}" == 1 && "$MATRIX_GUEST_SHELL" != 1 ]] && run_host
-for suite in "${SUITES[@]}"; do run_kernel "$suite"; done
+# Each guest keeps MATRIX_SMP host CPUs busy (TCG runs a thread per vCPU); guests starved of CPU see soft lockups
+# and run long, so only as many boot at once as the host has CPUs for.
+JOBS="${MATRIX_JOBS:-$(( $(nproc) / (SMP + 1) ))}"
+((JOBS >= 1)) || JOBS=1
+((JOBS <= ${#SUITES[@]})) || JOBS=${#SUITES[@]}
+[[ "$MATRIX_GUEST_SHELL" == 1 ]] && JOBS=1
+if ((JOBS == 1)); then
+    for suite in "${SUITES[@]}"; do ( run_kernel "$suite" ); report_kernel "$suite"; done
+else
+    log "booting up to $JOBS kernels at once ($(nproc) host CPUs, $SMP per guest)"
+    running=0
+    for suite in "${SUITES[@]}"; do
+        if ((running >= JOBS)); then wait -n || true; running=$((running - 1)); fi
+        # Each kernel in its own subshell: its QEMU_PID and its trap, its log lines prefixed with its suite.
+        ( trap 'kill_qemu; exit 143' TERM INT; trap kill_qemu EXIT; run_kernel "$suite" 2> >(sed -u "s/^/[$suite] /" >&2) ) &
+        running=$((running + 1))
+    done
+    wait || true
+    for suite in "${SUITES[@]}"; do report_kernel "$suite"; done
+fi
 
 feature_table
 printf '%s\n' "${SUMMARY[@]}" >"$OUT/summary.txt"

@@ -40,6 +40,9 @@ public static class KernelFeatures
     /// <summary>ISA v4 instructions: sign-extending loads and moves, sdiv/smod, bswap, gotol (Linux 6.6+).</summary>
     public static KernelFeature InstructionSetV4 { get; } = new("BPF ISA v4", "6.6", Probes.InstructionSetV4);
 
+    /// <summary>Atomic instructions beyond BPF_XADD: fetch-add, and, or, xor, xchg, cmpxchg (Linux 5.12+).</summary>
+    public static KernelFeature AtomicFetch { get; } = new("BPF_ATOMIC with BPF_FETCH", "5.12", Probes.AtomicFetch);
+
     /// <summary>Whether maps of <paramref name="type"/> can be created.</summary>
     public static KernelFeature MapType(MapType type) =>
         s_mapTypes.GetOrAdd(type, t => new KernelFeature(KernelNames.Of(t), MapSince(t), () => Probes.MapType(t)));

@@ -28,7 +28,17 @@ public sealed record BtfInfo
         byte* name = stackalloc byte[256];
         r.Name = Bpf.Ptr(name);
         r.NameLen = 256;
-        ObjectInfo.Get(handle, ref r, "get info of", subject);
+        try
+        {
+            ObjectInfo.Get(handle, ref r, "get info of", subject);
+        }
+        catch (BpfException e) when (e.Errno == Errno.E2BIG)
+        {
+            // Before 5.11 struct bpf_btf_info ends after id: the kernel refuses a longer record whose tail (name,
+            // name_len, kernel_btf) is not zero. Ask again without the name; such kernels have no named BTF.
+            r = new BtfInfoRecord();
+            ObjectInfo.Get(handle, ref r, "get info of", subject);
+        }
         byte[]? data = null;
         if (includeData && r.BtfSize > 0)
         {
@@ -39,7 +49,7 @@ public sealed record BtfInfo
                 ObjectInfo.Get(handle, ref again, "get data of", subject);
             }
         }
-        var nameSpan = new ReadOnlySpan<byte>(name, (int)Math.Min(r.NameLen, 256u));
+        var nameSpan = r.Name == 0 ? default : new ReadOnlySpan<byte>(name, (int)Math.Min(r.NameLen, 256u));
         int end = nameSpan.IndexOf((byte)0);
         return new BtfInfo
         {
