@@ -38,6 +38,7 @@ mount -t bpf bpf /sys/fs/bpf
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null   # /sys/kernel/security/lsm: is the BPF LSM active
 # Before 5.11 BPF maps are charged to RLIMIT_MEMLOCK.
 ulimit -l unlimited
 /usr/sbin/ip link set lo up

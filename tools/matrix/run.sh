@@ -17,7 +17,8 @@
 #   MATRIX_HOST         1 (default) = also run the published executables on the host (the reference line)
 #   MATRIX_SMOKE        1 (default) = bpftool feature probe + kprobe check in each guest (~5 s)
 #   MATRIX_SMP, MATRIX_MEM   guest CPUs and MiB (default 2 and 3072)
-#   MATRIX_JOBS         kernels booted at once (default: one per MATRIX_SMP+1 host CPUs, at most 3; 1 on 2-3 CPUs)
+#   MATRIX_ACCEL        QEMU accelerator (default tcg,thread=single: see run_kernel)
+#   MATRIX_JOBS         kernels booted at once (default: one per host CPU a guest uses, at most all of them)
 #   MATRIX_PUBLISH      0 = reuse the executables already in artifacts/matrix/publish/
 #   MATRIX_VERBOSE      1 = stream each guest's console while it runs
 #   MATRIX_GUEST_SHELL  1 = interactive: the console is this terminal and the guest leaves a shell after the tests
@@ -45,6 +46,7 @@ OUT="$REPO/artifacts/matrix"
 TESTS=(${MATRIX_TESTS:-Ebpf.Linux.Tests})
 TIMEOUT="${MATRIX_TIMEOUT:-600}"
 SMP="${MATRIX_SMP:-2}"
+ACCEL="${MATRIX_ACCEL:-tcg,thread=single}"
 MEM="${MATRIX_MEM:-3072}"
 export MATRIX_CACHE="${MATRIX_CACHE:-/var/cache/ebpf-net-matrix}"
 export MATRIX_TEST_ARGS="${MATRIX_TEST_ARGS:-}" MATRIX_SMOKE="${MATRIX_SMOKE:-1}"
@@ -235,10 +237,15 @@ run_kernel() {
 
     # loglevel=5: "quiet" alone hides the backtrace of a soft lockup or a WARN (KERN_WARNING), which names the
     # kernel function a hanging test is stuck in. MATRIX_APPEND adds to the kernel command line.
+    # lsm=...,bpf: the BPF LSM active (Debian's 5.10 leaves it out of the default list), so the lsm tests run.
     # no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer check can fail, and 5.10 then panics
     # ("IO-APIC + timer doesn't work").
-    local -a qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$SMP" -m "$MEM" -nographic -no-reboot -nic none
-        -kernel "$VMLINUZ" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet loglevel=5 no_timer_check ${MATRIX_APPEND:-}"
+    # thread=single: TCG runs the vCPUs round-robin in one host thread. With a thread per vCPU (MTTCG), a vCPU can
+    # go on executing code another vCPU has just live-patched (text_poke_bp): 6.12 then oopses on a stale int3 in
+    # bpf_dispatcher_xdp_func whenever an XDP program is attached while another CPU runs XDP. One thread keeps
+    # cross-modifying code exact, and leaves the host's other CPUs to the other kernels (MATRIX_JOBS).
+    local -a qemu=(qemu-system-x86_64 -accel "$ACCEL" -cpu max -smp "$SMP" -m "$MEM" -nographic -no-reboot -nic none
+        -kernel "$VMLINUZ" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet loglevel=5 no_timer_check lsm=lockdown,yama,apparmor,bpf ${MATRIX_APPEND:-}"
         -device virtio-serial -chardev "file,id=res,path=$dir/results.tar"
         -device virtserialport,chardev=res,name=results)
     printf '%q ' "${qemu[@]}" >"$dir/qemu.cmd"; echo >>"$dir/qemu.cmd"
@@ -349,16 +356,17 @@ publish
 log "kernels: ${SUITES[*]}"
 "$HERE/fetch-kernels.sh" "${SUITES[@]}" >/dev/null
 [[ "${MATRIX_HOST:-1}" == 1 && "$MATRIX_GUEST_SHELL" != 1 ]] && run_host
-# Each guest keeps MATRIX_SMP host CPUs busy (TCG runs a thread per vCPU); guests starved of CPU see soft lockups
-# and run long, so only as many boot at once as the host has CPUs for.
-JOBS="${MATRIX_JOBS:-$(( $(nproc) / (SMP + 1) ))}"
+# A guest keeps one host CPU busy (thread=single; MATRIX_SMP with MTTCG); guests starved of CPU see soft lockups and
+# run long, so only as many boot at once as the host has CPUs for.
+if [[ "$ACCEL" == *thread=single* ]]; then per_guest=1; else per_guest="$SMP"; fi
+JOBS="${MATRIX_JOBS:-$(( $(nproc) / per_guest ))}"
 ((JOBS >= 1)) || JOBS=1
 ((JOBS <= ${#SUITES[@]})) || JOBS=${#SUITES[@]}
 [[ "$MATRIX_GUEST_SHELL" == 1 ]] && JOBS=1
 if ((JOBS == 1)); then
     for suite in "${SUITES[@]}"; do ( run_kernel "$suite" ); report_kernel "$suite"; done
 else
-    log "booting up to $JOBS kernels at once ($(nproc) host CPUs, $SMP per guest)"
+    log "booting up to $JOBS kernels at once ($(nproc) host CPUs, $per_guest per guest)"
     running=0
     for suite in "${SUITES[@]}"; do
         if ((running >= JOBS)); then wait -n || true; running=$((running - 1)); fi
