@@ -26,7 +26,7 @@ public class CollectionLoadTests
         GC.Collect();   // earlier tests' bpftool pipes close in finalizers: not while we count
         GC.WaitForPendingFinalizers();
         SkipWhereTheKernelLacks(spec, relative);
-        int fdsBefore = FdCounter.Count();
+        int fdsBefore = FdCounter.CountBpfObjects();
         // Objects for features this kernel lacks (user_ringbuf_drain.o needs 6.1; fentry where trampolines are
         // refused) skip with the reason.
         using var pins = new BpfFsDirectory();   // maps pinned by name (linking_mix.o) go here, and away after the test
@@ -56,10 +56,7 @@ public class CollectionLoadTests
             foreach (ProgramSpec program in spec.Programs.Where(p => p.AutoLoad && !p.FuncInfo.IsEmpty))
                 Assert.True(collection.Program(program.Name).Info().BtfId != 0, $"{relative}: program {program.Name} was loaded without BTF");
         }
-        // bpftool's redirected pipes close in finalizers: let them run before counting.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        Assert.Equal(fdsBefore, FdCounter.Count());
+        Assert.Equal(fdsBefore, FdCounter.CountBpfObjects());   // every map, program and BTF fd closed again
     }
 
     /// <summary>

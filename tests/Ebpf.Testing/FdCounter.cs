@@ -20,6 +20,14 @@ public static class FdCounter
     });
 
     /// <summary>
+    /// The open fds of BPF objects (maps, programs, links, BTF: "anon_inode:bpf-map" ...) now: what a loader could
+    /// leak. Pipes of a finished tool that a finalizer has not closed yet, and files the runtime opens meanwhile,
+    /// are not counted.
+    /// </summary>
+    public static int CountBpfObjects() => Snapshot().Values.Count(target =>
+        target.StartsWith("anon_inode:bpf", StringComparison.Ordinal) || target == "anon_inode:btf");
+
+    /// <summary>
     /// The open fds and what they refer to ("anon_inode:[eventpoll]", "/proc/...") now, for leak tests that must tell
     /// their own fds from those the runtime opens lazily meanwhile (on a slow machine the runtime may open a file or
     /// two during a test).

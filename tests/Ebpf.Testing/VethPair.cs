@@ -63,6 +63,16 @@ public sealed class VethPair : IDisposable
     public static string RunIn(string ns, string tool, params string[] args) =>
         ExternalTool.Run("nsenter", ["--net=/var/run/netns/" + ns, ExternalTool.Resolve(tool), .. args]);
 
+    /// <summary>The UDP counters of /proc/net/snmp in namespace <paramref name="ns"/> (InDatagrams, RcvbufErrors, ...).</summary>
+    /// <remarks>/proc/net is the reading process's namespace, hence cat inside it.</remarks>
+    public static Dictionary<string, ulong> UdpCounters(string ns)
+    {
+        string[][] udp = RunIn(ns, "cat", "/proc/net/snmp").Split('\n')
+            .Where(l => l.StartsWith("Udp: ", StringComparison.Ordinal)).Select(l => l.Split(' ')).ToArray();
+        return udp[0].Skip(1).Zip(udp[1].Skip(1))
+            .ToDictionary(p => p.First, p => ulong.Parse(p.Second, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Deletes both namespaces; the veth pair goes with them.</summary>
     public void Dispose()
     {

@@ -55,13 +55,8 @@ public sealed class XdpCounterTests
         if (mode == XdpMode.Native && HasEthtool) Assert.Equal(5UL, XdpDrops(veth.NamespaceA, veth.InterfaceA) - xdpDrops0);
     }
 
-    // The UDP layer's delivered datagrams in the namespace: /proc/net is the reading process's namespace.
-    private static ulong UdpInDatagrams(string ns)
-    {
-        string[] udp = VethPair.RunIn(ns, "cat", "/proc/net/snmp").Split('\n').Where(l => l.StartsWith("Udp: ", StringComparison.Ordinal)).ToArray();
-        int column = Array.IndexOf(udp[0].Split(' '), "InDatagrams");
-        return ulong.Parse(udp[1].Split(' ')[column], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    // The UDP layer's delivered datagrams in the namespace.
+    private static ulong UdpInDatagrams(string ns) => VethPair.UdpCounters(ns)["InDatagrams"];
 
     // ethtool is optional on the kernel-matrix guests: the other counters carry the test there.
     private static readonly string? s_ethtool = new[] { "/usr/sbin/ethtool", "/sbin/ethtool" }.FirstOrDefault(File.Exists);

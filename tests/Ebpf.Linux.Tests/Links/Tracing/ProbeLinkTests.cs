@@ -26,7 +26,7 @@ public sealed class ProbeLinkTests
             }
         }
         if (id is uint linkId) Assert.True(HookObjects.Eventually(() => !TraceObject.LinkExists(linkId)), $"link {linkId} still exists after dispose");
-        ulong after = obj.Count(TraceObject.Tracepoint);
+        ulong after = TraceObject.Settled(() => obj.Count(TraceObject.Tracepoint));
         TraceObject.LibcGetppid();
         Assert.Equal(after, obj.Count(TraceObject.Tracepoint));
     }
@@ -45,7 +45,7 @@ public sealed class ProbeLinkTests
                 for (int i = 0; i < 5; i++) TraceObject.LibcGetppid();
                 Assert.True(obj.Count(TraceObject.Tracepoint) >= 5, $"counted {obj.Count(TraceObject.Tracepoint)}");
             }
-            ulong after = obj.Count(TraceObject.Tracepoint);
+            ulong after = TraceObject.Settled(() => obj.Count(TraceObject.Tracepoint));
             TraceObject.LibcGetppid();
             Assert.Equal(after, obj.Count(TraceObject.Tracepoint));
         }
@@ -106,7 +106,7 @@ public sealed class ProbeLinkTests
             for (int i = 0; i < 10; i++) TraceObject.LibcGetpid();
             Assert.True(obj.Count(slot) >= 10, $"counted {obj.Count(slot)}");
         }
-        ulong after = obj.Count(slot);
+        ulong after = TraceObject.Settled(() => obj.Count(slot));
         TraceObject.LibcGetpid();
         Assert.Equal(after, obj.Count(slot));
     }

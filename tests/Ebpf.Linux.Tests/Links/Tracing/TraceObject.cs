@@ -46,6 +46,25 @@ internal sealed partial class TraceObject : IDisposable
     /// <summary>The raw counter at <paramref name="key"/> (slot numbers alone: counters kept for every process).</summary>
     public ulong CountKey(ulong key) => Collection.Map("counts").TryLookup(key, out ulong value) ? value : 0;
 
+    /// <summary>
+    /// The counter once it stopped moving (two reads 100 ms apart agree, at most 5 s): a probe another thread of this
+    /// process (a parallel test) hit just before the detach may still be running its program when Dispose returns,
+    /// and its count lands a moment later (seen on a slow emulated CPU). Only after that must the count stand still.
+    /// </summary>
+    public static ulong Settled(Func<ulong> read)
+    {
+        ulong last = read();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(100);
+            ulong now = read();
+            if (now == last) return now;
+            last = now;
+        }
+        return last;
+    }
+
     public void Dispose() => Collection.Dispose();
 
     /// <summary>libc's getpid (not cached by glibc since 2.25): the function the uprobe tests probe.</summary>
