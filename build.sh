@@ -60,7 +60,7 @@ demo() {
 
 run_tests() {
     local results=artifacts/test-results
-    rm -rf "$results"; mkdir -p "$results"
+    rm -rf "$results" artifacts/matrix/host; mkdir -p "$results" artifacts/matrix/host
     local passed=0 failed=0 skipped=0 rc=0
     for proj in tests/*.Tests; do
         local name exe
@@ -69,6 +69,8 @@ run_tests() {
         [[ -x "$exe" ]] || { echo "missing test executable $exe" >&2; failed=$((failed + 1)); rc=1; continue; }
         log "testing $name"
         local out="$results/$name.log" code=0
+        # FeatureMatrixTests writes the host's column of the features x kernels table (artifacts/matrix/features.md).
+        EBPF_NET_FEATURE_TABLE="$PWD/artifacts/matrix/host/features.tsv" \
         "$exe" -noColor -xml "$results/$name.xml" -jUnit "$results/$name.junit.xml" -trx "$results/$name.trx" "$@" >"$out" 2>&1 || code=$?
         # xunit v3 summary: "   Name  Total: 23, Errors: 0, Failed: 0, Skipped: 0, Not Run: 0, Time: 0.190s"
         local line total errors fails skips notrun
