@@ -66,6 +66,8 @@ if in_ns $EBPF net attach tcx_egress pinned $PIN/tc dev veth0 2>/tmp/seed-tcx.er
     ok "TC egress by tcx (prog $tcid)"
 else
     echo "seed: tcx_egress refused ($(cat /tmp/seed-tcx.err)); clsact fallback"
+    # The refusal names what is missing, not a bare EINVAL.
+    grep -q "tcx" /tmp/seed-tcx.err && grep -q "6\.6" /tmp/seed-tcx.err || fail "the tcx refusal does not say tcx needs 6.6: $(cat /tmp/seed-tcx.err)"
     $TC -n $NS qdisc add dev veth0 clsact || fail "tc qdisc add clsact"
     in_ns $TC filter add dev veth0 egress bpf da pinned $PIN/tc || fail "tc filter add ... pinned"
     in_ns $BPFTOOL net show dev veth0 | grep -q "tc_egress_count\|id $tcid" || fail "bpftool net show does not list the clsact filter"

@@ -21,29 +21,49 @@ internal static class CommandRunner
         }
         catch (CliError e)
         {
-            Console.Error.WriteLine($"Error: {e.Message}");
-            return e.ExitCode;
+            return Fail(parse, e.Message, e.ExitCode);
         }
         catch (Ebpf.Linux.BpfVerifierException e)
         {
-            // The one line first, then the whole log: the reason is usually near its end, the context before it.
-            Console.Error.WriteLine($"Error: {name}: {e.Message.Split('\n')[0]}");
+            // The one line first, then the whole log (on stderr, as libbpf prints it): the reason is usually near its
+            // end, the context before it.
+            int code = Fail(parse, $"{name}: {e.Message.Split('\n')[0]}");
             Console.Error.WriteLine("-- BEGIN PROG LOAD LOG --");
             Console.Error.Write(e.Log);
             if (!e.Log.EndsWith('\n')) Console.Error.WriteLine();
             Console.Error.WriteLine("-- END PROG LOAD LOG --");
-            return 1;
+            return code;
         }
         catch (KeyNotFoundException e)
         {
-            Console.Error.WriteLine($"Error: {name}: {e.Message}");
-            return 1;
+            return Fail(parse, $"{name}: {e.Message}");
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            Console.Error.WriteLine($"Error: {name}: {e.Message}");
-            return 1;
+            return Fail(parse, $"{name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Reports a failure as bpftool does: <c>Error: MESSAGE</c> on stderr, or with <c>-j</c>/<c>-p</c> the object
+    /// <c>{"error": "MESSAGE"}</c> on stdout, so a script parsing the JSON sees the failure in the same stream.
+    /// </summary>
+    private static int Fail(ParseResult parse, string message, int exitCode = 1)
+    {
+        OutputMode mode = OutputMode.From(parse);
+        if (mode.Json)
+        {
+            Console.Out.Flush();
+            JsonOutput.Write(Console.Out, mode.Pretty, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("error", message);
+                w.WriteEndObject();
+            });
+        }
+        else
+            Console.Error.WriteLine($"Error: {message}");
+        return exitCode;
     }
 
     /// <summary>Reads a whole input file, or standard input for "-", with a clear error when it is missing.</summary>

@@ -4,15 +4,26 @@ using Ebpf.Linux;
 namespace Ebpf.Cli.Kernel;
 
 /// <summary>
-/// An O_RDONLY|O_DIRECTORY fd of a cgroup directory, the target BPF_PROG_ATTACH takes for cgroups (a stopgap with
-/// <see cref="BpfCalls"/>: Ebpf.Linux opens its own inside CgroupAttachment, which detaches on dispose).
+/// An O_RDONLY|O_DIRECTORY fd of a cgroup directory, the target BPF_PROG_ATTACH takes for cgroups, as the handle
+/// <see cref="Ebpf.Linux.Links.ProgramAttachment"/> leases (Ebpf.Linux's CgroupAttachment opens its own and detaches on
+/// dispose; bpftool's attachments outlive the command).
 /// </summary>
 internal sealed partial class CgroupDirectory : IDisposable
 {
-    private CgroupDirectory(int fd) => Fd = fd;
+    private CgroupDirectory(int fd)
+    {
+        try
+        {
+            Handle = SafeBpfHandle.FromDuplicate(fd);   // Ebpf.Linux hands out owned handles of its own fds only
+        }
+        finally
+        {
+            CloseFd(fd);
+        }
+    }
 
-    /// <summary>The fd.</summary>
-    public int Fd { get; }
+    /// <summary>The directory's fd (closed by <see cref="Dispose"/>).</summary>
+    public SafeBpfHandle Handle { get; }
 
     /// <summary>Opens <paramref name="path"/>.</summary>
     /// <exception cref="CliError">It cannot be opened.</exception>
@@ -28,7 +39,7 @@ internal sealed partial class CgroupDirectory : IDisposable
     }
 
     /// <summary>Closes the fd.</summary>
-    public void Dispose() => CloseFd(Fd);
+    public void Dispose() => Handle.Dispose();
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
     private static partial int OpenDirectory(string path, int flags);

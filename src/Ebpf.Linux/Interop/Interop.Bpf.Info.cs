@@ -95,3 +95,18 @@ internal unsafe struct LinkInfoRecord
     private readonly uint _pad;
     public fixed byte Union[48];                 // offset 16
 }
+
+/// <summary>BPF_TASK_FD_QUERY (the task_fd_query member of union bpf_attr).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TaskFdQueryAttr
+{
+    public uint Pid;
+    public uint Fd;
+    public uint Flags;
+    public uint BufferLength;
+    public ulong Buffer;
+    public uint ProgramId;
+    public uint FdType;
+    public ulong ProbeOffset;
+    public ulong ProbeAddress;
+}

@@ -19,6 +19,45 @@ public static class ProgramAttachment
     public static void Detach(SafeBpfHandle program, SafeBpfHandle target, AttachType attachType) =>
         Run(BpfCommand.ProgDetach, program, target, attachType, 0, "detach program as");
 
+    /// <summary>
+    /// Attaches <paramref name="program"/> to the tcx hook (<see cref="AttachType.TcxIngress"/> or
+    /// <see cref="AttachType.TcxEgress"/>, Linux 6.6+) of interface <paramref name="ifindex"/> without a link, as
+    /// <c>bpftool net attach tcx_ingress</c> does: it stays attached, after this process too, until
+    /// <see cref="DetachFromInterface"/>. For an attachment owned by an object, use <see cref="TcxLink"/>.
+    /// </summary>
+    /// <exception cref="KernelFeatureMissingException">The kernel has no tcx (before 6.6 it answers EINVAL).</exception>
+    /// <exception cref="BpfException">EINVAL: not a sched_cls program; ENODEV: no such interface.</exception>
+    public static void AttachToInterface(SafeBpfHandle program, int ifindex, AttachType attachType)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var attr = new ProgAttachAttr { TargetFd = (uint)ifindex, AttachType = (uint)attachType };
+        using var p = program.Lease(out attr.AttachBpfFd);
+        InterfaceResult(Bpf.Invoke(BpfCommand.ProgAttach, ref attr), "attach program to", ifindex, attachType);
+    }
+
+    /// <summary>
+    /// Detaches <paramref name="program"/> (null: the last one attached without a link) from the tcx hook
+    /// <paramref name="attachType"/> of interface <paramref name="ifindex"/>.
+    /// </summary>
+    /// <exception cref="KernelFeatureMissingException">The kernel has no tcx.</exception>
+    /// <exception cref="BpfException">ENOENT: nothing (or not that program) is attached there.</exception>
+    public static void DetachFromInterface(int ifindex, AttachType attachType, SafeBpfHandle? program = null)
+    {
+        var attr = new ProgAttachAttr { TargetFd = (uint)ifindex, AttachType = (uint)attachType };
+        using var p = FdLease.Optional(program, out attr.AttachBpfFd);
+        InterfaceResult(Bpf.Invoke(BpfCommand.ProgDetach, ref attr), "detach program from", ifindex, attachType);
+    }
+
+    private static void InterfaceResult(int result, string operation, int ifindex, AttachType attachType)
+    {
+        string subject = $"interface {ifindex} as {KernelEnumNames.Name(attachType)}";
+        bool tcx = attachType is AttachType.TcxIngress or AttachType.TcxEgress;
+        // Kernels without tcx do not know its attach types: BPF_PROG_ATTACH answers EINVAL.
+        if (tcx && result == -(int)Errno.EINVAL && Features.KernelFeatures.LinkType(LinkType.Tcx).Result == Features.ProbeResult.Missing)
+            throw new KernelFeatureMissingException("tcx", $"{operation} {subject}: tcx hooks need Linux 6.6+ (on this kernel attach to a clsact qdisc)", "6.6");
+        BpfErrors.Check(result, operation, subject);
+    }
+
     /// <summary>Attaches a flow dissector to the network namespace of the calling thread.</summary>
     public static void AttachFlowDissector(SafeBpfHandle program) => WithCurrentNetns(netns => Attach(program, netns, AttachType.FlowDissector));
 

@@ -1,3 +1,5 @@
+using Ebpf.Testing;
+
 namespace Ebpf.Cli.Tests.Compatibility;
 
 /// <summary>Every failure is one line on stderr naming what, which object and why, with a non-zero exit code.</summary>
@@ -21,6 +23,27 @@ public class ErrorOutputTests
         string[] lines = stderr.TrimEnd().Split('\n');
         Assert.True(lines.Length == 1, $"expected one line, got:\n{stderr}");
         Assert.StartsWith("Error: ", lines[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>With -j the failure is bpftool's JSON object on stdout, with the message the text mode prints.</summary>
+    [Theory]
+    [InlineData("-j")]
+    [InlineData("-p")]
+    public void Failure_WithJson_IsBpftoolsErrorObject_OnStdout(string json)
+    {
+        Tools.RequireKernel();
+        string[] args = ["prog", "show", "id", "4294967295"];
+        var (_, _, text) = Tools.TryEbpf(args);
+        var (code, stdout, stderr) = Tools.TryEbpf([json, .. args]);
+        Assert.NotEqual(0, code);
+        Assert.Empty(stderr);
+        using var ours = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal(text.Trim()["Error: ".Length..], ours.RootElement.GetProperty("error").GetString());
+        Assert.Single(ours.RootElement.EnumerateObject());
+        // bpftool answers the same request with the same shape.
+        var (_, bpftoolOut, _) = ExternalTool.TryRun("bpftool", json, "prog", "show", "id", "4294967295");
+        using var theirs = System.Text.Json.JsonDocument.Parse(bpftoolOut);
+        Assert.Equal(System.Text.Json.JsonValueKind.String, theirs.RootElement.GetProperty("error").ValueKind);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Ebpf.Cli.Arguments;
 using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
+using Ebpf.Linux.Links;
 
 namespace Ebpf.Cli.Commands.Cgroup;
 
@@ -50,18 +51,15 @@ internal static class CgroupAttachCommand
                 };
             }
             using var directory = CgroupDirectory.Open(cgroup);
-            bool added = false;
-            program.Handle.DangerousAddRef(ref added);
+            string what = $"{name} program '{program.Name}' {(attach ? "to" : "from")} cgroup {cgroup} ({words[1]})";
             try
             {
-                int fd = (int)program.Handle.DangerousGetHandle();
-                string what = $"{name} program '{program.Name}' {(attach ? "to" : "from")} cgroup {cgroup} ({words[1]})";
-                if (attach) BpfCalls.Attach(directory.Fd, fd, type, flags, what);
-                else BpfCalls.Detach(directory.Fd, fd, type, what);
+                if (attach) ProgramAttachment.Attach(program.Handle, directory.Handle, type, flags);
+                else ProgramAttachment.Detach(program.Handle, directory.Handle, type);
             }
-            finally
+            catch (BpfException e)
             {
-                if (added) program.Handle.DangerousRelease();
+                throw AttachErrors.From(what, e);
             }
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty)) Console.Out.WriteLine("null");
             return 0;

@@ -3,6 +3,7 @@ using Ebpf.Cli.Arguments;
 using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
+using Ebpf.Linux.Links;
 
 namespace Ebpf.Cli.Commands.Net;
 
@@ -40,26 +41,33 @@ internal static class NetAttachCommand
             if (index < words.Length && words[index] == "overwrite") { overwrite = true; index++; }
             if (index < words.Length) throw new CliError($"unexpected '{words[index]}': expected 'overwrite' or nothing");
             string what = $"attach {words[0]} program '{program.Name}' to interface {device}({ifindex})";
-            bool added = false;
-            program.Handle.DangerousAddRef(ref added);
             try
             {
-                int fd = (int)program.Handle.DangerousGetHandle();
                 if (type.IsTcx())
                 {
                     if (overwrite) throw new CliError("'overwrite' is for XDP; tcx hooks hold a chain of programs (detach first to replace)");
-                    BpfCalls.Attach(ifindex, fd, type.TcxAttachType(), 0, what);
+                    // Before 6.6 this names tcx as missing (KernelFeatureMissingException) rather than a bare EINVAL.
+                    ProgramAttachment.AttachToInterface(program.Handle, ifindex, type.TcxAttachType());
                 }
                 else
                 {
                     const uint UpdateIfNoExist = 1;   // XDP_FLAGS_UPDATE_IF_NOEXIST: refuse to replace, as bpftool without 'overwrite'
-                    using var netlink = RouteNetlink.Open();
-                    netlink.SetXdp(ifindex, fd, (overwrite ? 0 : UpdateIfNoExist) | type.XdpModeFlag(), what);
+                    bool added = false;
+                    program.Handle.DangerousAddRef(ref added);
+                    try
+                    {
+                        using var netlink = RouteNetlink.Open();
+                        netlink.SetXdp(ifindex, (int)program.Handle.DangerousGetHandle(), (overwrite ? 0 : UpdateIfNoExist) | type.XdpModeFlag(), what);
+                    }
+                    finally
+                    {
+                        if (added) program.Handle.DangerousRelease();
+                    }
                 }
             }
-            finally
+            catch (BpfException e) when (type.IsTcx())
             {
-                if (added) program.Handle.DangerousRelease();
+                throw AttachErrors.From(what, e);
             }
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty)) Console.Out.WriteLine("null");
             return 0;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
+using Ebpf.Linux;
+using Ebpf.Linux.Links;
 
 namespace Ebpf.Cli.Commands.Net;
 
@@ -31,7 +33,14 @@ internal static class NetDetachCommand
             string what = $"detach {words[0]} program from interface {device}({ifindex})";
             if (type.IsTcx())
             {
-                BpfCalls.Detach(ifindex, 0, type.TcxAttachType(), what);
+                try
+                {
+                    ProgramAttachment.DetachFromInterface(ifindex, type.TcxAttachType());
+                }
+                catch (BpfException e)
+                {
+                    throw AttachErrors.From(what, e);
+                }
             }
             else
             {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
+using Ebpf.Linux;
 
 namespace Ebpf.Cli.Commands.Perf;
 
@@ -32,7 +33,7 @@ internal static class PerfCommand
         {
             var entries = new List<Entry>();
             foreach (var fd in ProcessFds.Find("anon_inode:[perf_event]", "anon_inode:bpf-link", "anon_inode:bpf_link"))
-                if (BpfCalls.QueryTaskFd(fd.Pid, fd.Fd) is { } info) entries.Add(new Entry(fd.Pid, fd.Fd, info));
+                if (TaskFdInfo.Query(fd.Pid, fd.Fd) is { } info) entries.Add(new Entry(fd.Pid, fd.Fd, info));
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty))
             {
                 JsonOutput.Write(Console.Out, parse.GetValue(GlobalOptions.Pretty), w =>
