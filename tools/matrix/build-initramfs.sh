@@ -45,7 +45,7 @@ TOOLS="${MATRIX_TOOLS:-bpftool ip tc ethtool bash}"
 BPF_DIR="${MATRIX_BPF_DIR:-$REPO/artifacts/bpf}"
 BUSYBOX="$(command -v busybox || true)"
 [[ -n "$BUSYBOX" ]] || die "busybox (busybox-static) is required"
-file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || [[ ! -x /usr/bin/file ]] || die "$BUSYBOX is not static: install busybox-static"
+file -L "$BUSYBOX" 2>/dev/null | grep 'statically linked' >/dev/null || [[ ! -x /usr/bin/file ]] || die "$BUSYBOX is not static: install busybox-static"
 command -v cpio >/dev/null || die "cpio is required"
 
 root="$(mktemp -d "${TMPDIR:-/tmp}/matrix-initramfs.XXXXXX")"
@@ -93,7 +93,7 @@ declare -A seen=()
 order=()
 module_file() {   # name -> path relative to MODDIR ('-' and '_' are the same in module names)
     local n="${1//-/_}" alt="${1//_/-}"
-    (cd "$MODDIR" && find kernel -type f \( -name "$n.ko" -o -name "$n.ko.*" -o -name "$alt.ko" -o -name "$alt.ko.*" \) | head -1)
+    (cd "$MODDIR" && find kernel -type f \( -name "$n.ko" -o -name "$n.ko.*" -o -name "$alt.ko" -o -name "$alt.ko.*" \) | sed -n 1p)
 }
 module_builtin() { grep -qE "/(${1//-/_}|${1//_/-})\.ko$" "$MODDIR/modules.builtin" 2>/dev/null; }
 module_cat() {
@@ -107,7 +107,7 @@ add_module() {
     local rel; rel="$(module_file "$name")"
     if [[ -z "$rel" ]]; then echo "build-initramfs: warning: module $name not in $KVER" >&2; return 0; fi
     local deps dep
-    deps="$(module_cat "$MODDIR/$rel" | tr '\0' '\n' | sed -n 's/^depends=//p' | head -1)"
+    deps="$(module_cat "$MODDIR/$rel" | tr '\0' '\n' | sed -n 's/^depends=//p' | sed -n 1p)"
     for dep in ${deps//,/ }; do add_module "$dep"; done
     local base; base="$(basename "$rel")"; base="${base%.xz}"; base="${base%.zst}"; base="${base%.gz}"
     module_cat "$MODDIR/$rel" >"$root/lib/modules/$base"

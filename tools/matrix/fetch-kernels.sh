@@ -30,8 +30,8 @@ die() { echo "fetch-kernels: $*" >&2; exit 1; }
 mirror() {
     if [[ -n "${MATRIX_MIRROR:-}" ]]; then echo "$MATRIX_MIRROR"; return; fi
     local uri
-    uri="$(grep -hE '^URIs:' /etc/apt/sources.list.d/debian.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -1 || true)"
-    [[ -n "$uri" ]] || uri="$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -1 || true)"
+    uri="$(grep -hE '^URIs:' /etc/apt/sources.list.d/debian.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | sed -n 1p || true)"
+    [[ -n "$uri" ]] || uri="$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | sed -n 1p || true)"
     echo "${uri:-http://deb.debian.org/debian}"
 }
 
@@ -91,7 +91,7 @@ fetch_suite() {
 
     # The image: boot/vmlinuz-KVER; the modules: lib/modules/KVER (bullseye, bookworm) or usr/lib/modules/KVER (trixie).
     local vmlinuz kver moddir
-    vmlinuz="$(ls "$kdir"/root.new/boot/vmlinuz-* | head -1)"
+    vmlinuz="$(ls "$kdir"/root.new/boot/vmlinuz-* | sed -n 1p)"
     kver="${vmlinuz##*/vmlinuz-}"
     if [[ -d "$kdir/root.new/lib/modules/$kver" ]]; then moddir="lib/modules/$kver"
     elif [[ -d "$kdir/root.new/usr/lib/modules/$kver" ]]; then moddir="usr/lib/modules/$kver"

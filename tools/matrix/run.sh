@@ -34,7 +34,9 @@
 # command, to boot the guest by hand); summary.txt holds the printed lines, totals.txt the guests' sum as
 # "N passed, N failed, N skipped" (a kernel that timed out or did not boot adds one failure).
 # Exit code: 0 when every kernel booted, ran every executable and no test failed; 1 otherwise.
-set -euo pipefail
+set -Eeuo pipefail
+# A step that fails (set -e) says where, also inside the kernels' subshells (-E: functions and subshells inherit it).
+trap 'echo "matrix: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 export PATH="$PATH:/usr/sbin:/sbin"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -94,7 +96,7 @@ done
 setup() {
     local -a need=()
     command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
-    { command -v busybox >/dev/null && file -L "$(command -v busybox)" 2>/dev/null | grep -q static; } \
+    { command -v busybox >/dev/null && file -L "$(command -v busybox)" 2>/dev/null | grep static >/dev/null; } \
         || [[ -x /bin/busybox && ! -x /usr/bin/file ]] || need+=(busybox-static)
     command -v cpio >/dev/null || need+=(cpio)
     command -v xz >/dev/null || need+=(xz-utils)
@@ -328,7 +330,7 @@ run_kernel() {
         local logf
         for logf in "$dir"/*.log; do
             [[ "$logf" == */control.log || "$logf" == */console.log ]] || grep -hE '^\s+\S.*\[FAIL\]$' "$logf" 2>/dev/null || true
-        done | head -20 | sed 's/^ */  FAIL: /'
+        done | sed -n '1,20s/^ */  FAIL: /p'
         [[ -f "$dir/longrunning.txt" ]] && sed 's/^/  still running: /' "$dir/longrunning.txt"
         if [[ -f "$dir/smoke.txt" ]]; then
             sed -n 's/^\(bpftool_feature_probe_exit\|kprobe___x64_sys_getppid\|btf_vmlinux\|smoke_seconds\): /\1=/p' "$dir/smoke.txt" \
