@@ -175,7 +175,7 @@ count_xml() {
         while read -r attrs; do
             a() { grep -oE " $1=\"[0-9]+\"" <<<"$attrs" | grep -oE '[0-9]+' || echo 0; }
             p=$((p + $(a passed))); f=$((f + $(a failed) + $(a errors))); s=$((s + $(a skipped)))
-        done < <(grep -oE '<assembly [^>]*>' "$file")
+        done < <(grep -oE '<assembly [^>]*>' "$file" || true)
     done
     echo "$p $f $s"
 }
@@ -305,7 +305,7 @@ run_kernel() {
             tsec="$(sed -n 's/.* seconds=\([0-9]*\).*/\1/p' <<<"$line")"
             tests=$((tests + ${tsec:-0}))
             [[ "$trc" == 0 ]] || problems+=("$tname exited $trc")
-        done < <(grep '^test=' "$dir/status")
+        done < <(grep '^test=' "$dir/status" || true)
     fi
     # The wrong-probe control: tcx forced present must fail the tcx tests exactly where the kernel lacks tcx.
     local control="" rc_ctl has_tcx
@@ -346,7 +346,7 @@ report_kernel() {
     source "$MATRIX_CACHE/kernels/$suite/kernel.env"
     local dir="$OUT/$KVER"
     local -a problems=()
-    [[ -f "$dir/report.problems" ]] && mapfile -t problems < <(grep -v '^$' "$dir/report.problems")
+    [[ -f "$dir/report.problems" ]] && mapfile -t problems < <(grep -v '^$' "$dir/report.problems" || true)
     [[ -f "$dir/report.extra" ]] || problems+=("the kernel's run ended without a report")
     EXTRA="$(cat "$dir/report.extra" 2>/dev/null)" report "kernel $KVER" "$dir" "${problems[@]}"
     cat "$dir/report.details" >&2 2>/dev/null || true
