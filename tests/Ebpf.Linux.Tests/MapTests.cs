@@ -22,7 +22,7 @@ public sealed class MapTests
     public void Keyed_FillReadIterateDelete_MatchesBpftool(MapType type)
     {
         const int entries = 64;
-        using var map = KernelAssert.RunOrSkip(() => KernelMap.Create(type, 4, 8, entries, "t_" + type.ToString().ToLowerInvariant()));
+        using var map = KernelAssert.RunOrSkip(() => KernelMap.Create(type, 4, 8, LruRoom.Capacity(type, entries), "t_" + type.ToString().ToLowerInvariant()));
         for (uint k = 0; k < entries; k++)
             map.Update(k, (ulong)k * 1000 + 7);
 

@@ -14,7 +14,7 @@ public sealed class PerCpuMapTests
     public void EightByteValues_MatchAcrossAllCpus(MapType type)
     {
         int cpus = PossibleCpus.Count;
-        using var map = KernelMap.Create(type, 4, 8, 16, "t_pcpu8");
+        using var map = KernelMap.Create(type, 4, 8, LruRoom.Capacity(type, 16), "t_pcpu8");
         Assert.True(map.IsPerCpu);
         Assert.Equal(8 * cpus, map.ValueBufferSize);
         for (uint k = 0; k < 16; k++)
