@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ebpf.Linux.Interop;
 
 namespace Ebpf.Linux.Links;
@@ -51,33 +52,54 @@ public static class ProgramAttachment
     private static void InterfaceResult(int result, string operation, int ifindex, AttachType attachType)
     {
         string subject = $"interface {ifindex} as {KernelEnumNames.Name(attachType)}";
-        bool tcx = attachType is AttachType.TcxIngress or AttachType.TcxEgress;
-        // Kernels without tcx do not know its attach types: BPF_PROG_ATTACH answers EINVAL.
-        if (tcx && result == -(int)Errno.EINVAL && Features.KernelFeatures.LinkType(LinkType.Tcx).Result == Features.ProbeResult.Missing)
-            throw new KernelFeatureMissingException("tcx", $"{operation} {subject}: tcx hooks need Linux 6.6+ (on this kernel attach to a clsact qdisc)", "6.6");
+        if (attachType is AttachType.TcxIngress or AttachType.TcxEgress) TcxLink.ThrowIfTcxMissing(result, $"{operation} {subject}");
         BpfErrors.Check(result, operation, subject);
     }
 
-    /// <summary>Attaches a flow dissector to the network namespace of the calling thread.</summary>
-    public static void AttachFlowDissector(SafeBpfHandle program) => WithCurrentNetns(netns => Attach(program, netns, AttachType.FlowDissector));
-
-    /// <summary>Detaches a flow dissector from the network namespace of the calling thread.</summary>
-    public static void DetachFlowDissector(SafeBpfHandle program) => WithCurrentNetns(netns => Detach(program, netns, AttachType.FlowDissector));
-
-    private static void WithCurrentNetns(Action<SafeBpfHandle> action)
+    /// <summary>
+    /// Attaches <paramref name="program"/> to cgroup <paramref name="cgroupPath"/> as <paramref name="attachType"/>, as
+    /// <c>bpftool cgroup attach</c> does: it stays attached, after this process too, until
+    /// <see cref="DetachFromCgroup"/>. For an attachment that detaches when disposed, use <see cref="CgroupAttachment"/>.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">No such cgroup.</exception>
+    /// <exception cref="BpfException">EPERM: the hook's mode forbids this; EEXIST: the program is attached there already.</exception>
+    public static void AttachToCgroup(SafeBpfHandle program, string cgroupPath, AttachType attachType, CgroupAttachFlags flags = CgroupAttachFlags.None)
     {
-        using var ns = File.OpenHandle("/proc/self/ns/net", FileMode.Open, FileAccess.Read);
-        using SafeBpfHandle handle = SafeBpfHandle.FromKernel(Libc.Duplicate((int)ns.DangerousGetHandle()));
-        action(handle);
+        using var cgroup = PathFd.OpenDirectory(cgroupPath, "cgroup");
+        Run(BpfCommand.ProgAttach, program, cgroup, attachType, (uint)flags, "attach program as");
     }
 
-    private static void Run(BpfCommand command, SafeBpfHandle program, SafeBpfHandle target, AttachType attachType, uint flags, string operation)
+    /// <summary>Detaches <paramref name="program"/> from cgroup <paramref name="cgroupPath"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">No such cgroup.</exception>
+    /// <exception cref="BpfException">ENOENT: it was not attached there.</exception>
+    public static void DetachFromCgroup(SafeBpfHandle program, string cgroupPath, AttachType attachType)
+    {
+        using var cgroup = PathFd.OpenDirectory(cgroupPath, "cgroup");
+        Run(BpfCommand.ProgDetach, program, cgroup, attachType, 0, "detach program as");
+    }
+
+    /// <summary>Attaches a flow dissector to the network namespace of the calling thread.</summary>
+    public static void AttachFlowDissector(SafeBpfHandle program)
+    {
+        using var netns = File.OpenHandle("/proc/self/ns/net", FileMode.Open, FileAccess.Read);
+        Run(BpfCommand.ProgAttach, program, netns, AttachType.FlowDissector, 0, "attach program as");
+    }
+
+    /// <summary>Detaches a flow dissector from the network namespace of the calling thread.</summary>
+    public static void DetachFlowDissector(SafeBpfHandle program)
+    {
+        using var netns = File.OpenHandle("/proc/self/ns/net", FileMode.Open, FileAccess.Read);
+        Run(BpfCommand.ProgDetach, program, netns, AttachType.FlowDissector, 0, "detach program as");
+    }
+
+    // The target is any fd: a BPF map, a cgroup directory, a network namespace file.
+    private static void Run(BpfCommand command, SafeBpfHandle program, SafeHandle target, AttachType attachType, uint flags, string operation)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(target);
         var attr = new ProgAttachAttr { AttachType = (uint)attachType, AttachFlags = flags };
         using var p = program.Lease(out attr.AttachBpfFd);
-        using var t = target.Lease(out attr.TargetFd);
+        using var t = new FdLease(target, out attr.TargetFd);
         BpfErrors.Check(Bpf.Invoke(command, ref attr), operation, KernelEnumNames.Name(attachType));
     }
 }

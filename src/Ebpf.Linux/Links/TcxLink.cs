@@ -54,10 +54,18 @@ public sealed class TcxLink : Link, ITcAttachment
         using var prog = program.Handle.Lease(out attr.ProgFd);
         using var relative = FdLease.Optional(relativeTo?.Handle, out attr.RelativeFd);
         int r = Bpf.Invoke(BpfCommand.LinkCreate, ref attr);
-        // Kernels without tcx do not know the attach type: link_create answers EINVAL for it.
-        if (r == -(int)Errno.EINVAL && Features.KernelFeatures.LinkType(LinkType.Tcx).Result == Features.ProbeResult.Missing)
-            throw new KernelFeatureMissingException("BPF_LINK_TYPE_TCX", $"attach {program} to ifindex {ifindex} {direction}", "6.6");
+        ThrowIfTcxMissing(r, $"attach {program} to ifindex {ifindex} {direction}");
         return new TcxLink(BpfErrors.CheckFd(r, "attach tcx link of", $"{program} to ifindex {ifindex} {direction}"), ifindex, direction);
+    }
+
+    /// <summary>
+    /// Kernels without tcx (before 6.6) do not know its attach types and answer a link or an attach with a bare EINVAL:
+    /// when the probe confirms tcx is missing, say so instead.
+    /// </summary>
+    internal static void ThrowIfTcxMissing(int result, string what)
+    {
+        if (result == -(int)Errno.EINVAL && Features.KernelFeatures.LinkType(LinkType.Tcx).Result == Features.ProbeResult.Missing)
+            throw new KernelFeatureMissingException("BPF_LINK_TYPE_TCX", $"{what}: tcx hooks need Linux 6.6+ (on this kernel attach to a clsact qdisc)", "6.6");
     }
 
     /// <summary>Always <see cref="TcAttachMode.Tcx"/>.</summary>

@@ -32,6 +32,7 @@ public sealed class AttrLayoutTests
         (typeof(ProgAttachAttr), "union bpf_attr", "", null),
         (typeof(ProgQueryAttr), "union bpf_attr", "query.", null),
         (typeof(LinkCreateNetfilterAttr), "union bpf_attr", "link_create.", null),
+        (typeof(TaskFdQueryAttr), "union bpf_attr", "task_fd_query.", null),
         (typeof(ProgInfoRecord), "struct bpf_prog_info", "", 232),
         (typeof(MapInfoRecord), "struct bpf_map_info", "", 104),
         (typeof(BtfInfoRecord), "struct bpf_btf_info", "", 32),
@@ -51,6 +52,10 @@ public sealed class AttrLayoutTests
         ["LinkCreateNetfilterAttr.HookNumber"] = "netfilter.hooknum",
         ["LinkCreateNetfilterAttr.Priority"] = "netfilter.priority",
         ["LinkCreateNetfilterAttr.NetfilterFlags"] = "netfilter.flags",
+        ["TaskFdQueryAttr.BufferLength"] = "buf_len",
+        ["TaskFdQueryAttr.Buffer"] = "buf",
+        ["TaskFdQueryAttr.ProgramId"] = "prog_id",
+        ["TaskFdQueryAttr.ProbeAddress"] = "probe_addr",
         ["ProgInfoRecord.GplCompatible"] = "",            // a bitfield: offsetof does not apply
     };
 

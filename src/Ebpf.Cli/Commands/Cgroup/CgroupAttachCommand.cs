@@ -10,7 +10,6 @@ namespace Ebpf.Cli.Commands.Cgroup;
 /// <summary><c>ebpf cgroup attach CGROUP ATTACH_TYPE PROG [multi|override]</c> and <c>detach CGROUP ATTACH_TYPE PROG</c>.</summary>
 internal static class CgroupAttachCommand
 {
-    private const uint AllowOverride = 1, AllowMulti = 2;
 
     /// <summary>Creates "attach" or "detach".</summary>
     public static Command Create(string name)
@@ -40,22 +39,21 @@ internal static class CgroupAttachCommand
             AttachType type = CgroupPrograms.ParseType(words[1]);
             int index = 2;
             using KernelProgram program = ProgramArgument.Open(words, ref index);
-            uint flags = 0;
+            var flags = CgroupAttachFlags.None;
             for (; index < words.Length; index++)
             {
                 flags |= (attach, words[index]) switch
                 {
-                    (true, "multi") => AllowMulti,
-                    (true, "override") => AllowOverride,
+                    (true, "multi") => CgroupAttachFlags.AllowMulti,
+                    (true, "override") => CgroupAttachFlags.AllowOverride,
                     _ => throw new CliError($"unexpected '{words[index]}'{(attach ? ": expected 'multi' or 'override'" : "")}"),
                 };
             }
-            using var directory = CgroupDirectory.Open(cgroup);
             string what = $"{name} program '{program.Name}' {(attach ? "to" : "from")} cgroup {cgroup} ({words[1]})";
             try
             {
-                if (attach) ProgramAttachment.Attach(program.Handle, directory.Handle, type, flags);
-                else ProgramAttachment.Detach(program.Handle, directory.Handle, type);
+                if (attach) ProgramAttachment.AttachToCgroup(program.Handle, cgroup, type, flags);
+                else ProgramAttachment.DetachFromCgroup(program.Handle, cgroup, type);
             }
             catch (BpfException e)
             {
