@@ -26,6 +26,8 @@
 # /ebpf/bpf, /ebpf/shared (../shared/conformance when present), /ebpf/Directory.Build.props (a stub, so the
 # tests' RepoPaths finds a repository root), /etc/matrix/{config,modules}.
 set -euo pipefail
+# Under pipefail a reader that stops early (head, grep -q, awk's exit) SIGPIPEs the writer and fails the pipeline
+# (exit 141, seen when two kernels' images were built at once): every reader here reads its input to the end.
 export PATH="$PATH:/usr/sbin:/sbin"
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -79,7 +81,7 @@ done
 # Loaded with dlopen, so not in any ldd closure: .NET's System.Security.Cryptography.Native needs OpenSSL
 # (xunit hashes test IDs with SHA-256; without libssl the runner aborts with "No usable version of libssl").
 for lib in libssl.so.3 libcrypto.so.3 libgcc_s.so.1 libstdc++.so.6; do
-    path="$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')"
+    path="$(ldconfig -p | awk -v l="$lib" '!found && $1 == l && /x86-64/ {print $NF; found = 1}')"
     [[ -n "$path" ]] || { echo "build-initramfs: warning: $lib not found on the host" >&2; continue; }
     mkdir -p "$root$(dirname "$path")"
     cp -L "$path" "$root$path"

@@ -17,6 +17,8 @@
 #   KVER=5.10.0-32-cloud-amd64   VMLINUZ=/…/root/boot/vmlinuz-…   MODDIR=/…/root/lib/modules/…   PKG=… VERSION=…
 # Prints one line per suite: "SUITE KVER".
 set -euo pipefail
+# Under pipefail a reader that stops early (head, grep -q, awk's exit) SIGPIPEs the writer and fails the pipeline:
+# every reader here reads its input to the end.
 export PATH="$PATH:/usr/sbin:/sbin"
 
 CACHE="${MATRIX_CACHE:-/var/cache/ebpf-net-matrix}"
@@ -69,10 +71,10 @@ fetch_suite() {
     # linux-image-cloud-amd64 -> "Depends: linux-image-5.10.0-32-cloud-amd64" (first linux-image-* dependency).
     local pkg
     pkg="$(private_apt "$adir" apt-cache depends linux-image-cloud-amd64 \
-        | awk '$1 ~ /Depends:$/ && $2 ~ /^linux-image-/ {print $2; exit}')"
+        | awk '!found && $1 ~ /Depends:$/ && $2 ~ /^linux-image-/ {print $2; found = 1}')"
     [[ -n "$pkg" ]] || die "$suite: linux-image-cloud-amd64 has no linux-image-* dependency"
     local version
-    version="$(private_apt "$adir" apt-cache show "$pkg" | awk '/^Version:/ {print $2; exit}')"
+    version="$(private_apt "$adir" apt-cache show "$pkg" | awk '!found && /^Version:/ {print $2; found = 1}')"
 
     if [[ -f "$kdir/kernel.env" ]] && grep -qx "PKG=$pkg" "$kdir/kernel.env" && grep -qx "VERSION=$version" "$kdir/kernel.env"; then
         log "$suite: $pkg $version already unpacked"

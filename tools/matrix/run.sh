@@ -348,7 +348,7 @@ report_kernel() {
     local -a problems=()
     [[ -f "$dir/report.problems" ]] && mapfile -t problems < <(grep -v '^$' "$dir/report.problems" || true)
     [[ -f "$dir/report.extra" ]] || problems+=("the kernel's run ended without a report")
-    EXTRA="$(cat "$dir/report.extra" 2>/dev/null)" report "kernel $KVER" "$dir" "${problems[@]}"
+    EXTRA="$(cat "$dir/report.extra" 2>/dev/null || true)" report "kernel $KVER" "$dir" "${problems[@]}"
     cat "$dir/report.details" >&2 2>/dev/null || true
 }
 
