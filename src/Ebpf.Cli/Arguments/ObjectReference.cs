@@ -60,7 +60,8 @@ internal sealed record ObjectReference(ObjectReferenceKind Kind, string Value)
                 throw new FormatException($"can't parse {what} id '{value}': expected a decimal number");
             case ObjectReferenceKind.Tag when value.Length != 16 || !value.All(char.IsAsciiHexDigit):
                 throw new FormatException($"can't parse tag '{value}': expected 16 hex digits");
-            case ObjectReferenceKind.Name when value.Length >= 16:
+            // Programs (the kind that also takes a tag) keep their whole name in BTF, which bpftool matches too.
+            case ObjectReferenceKind.Name when value.Length >= 16 && !allowed.Contains(ObjectReferenceKind.Tag):
                 throw new FormatException($"name '{value}' is too long: kernel object names have at most 15 characters");
         }
         index += 2;

@@ -31,7 +31,7 @@ internal static class KernelLookup
                     SafeBpfHandle? h = TryOpen(() => KernelObjects.OpenProgramById(id));
                     if (h is null) continue;
                     ProgramInfo info = ProgramInfo.Get(h);
-                    bool match = reference.Kind == ObjectReferenceKind.Tag ? info.Tag == tag : info.Name == reference.Value;
+                    bool match = reference.Kind == ObjectReferenceKind.Tag ? info.Tag == tag : info.Name == reference.Value || info.FullName == reference.Value;
                     if (match) found.Add((h, info));
                     else h.Dispose();
                 }

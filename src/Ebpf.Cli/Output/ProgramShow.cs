@@ -25,7 +25,7 @@ internal static class ProgramShow
         w.WriteStartObject();
         w.WriteNumber("id", i.Id);
         w.WriteString("type", KernelEnumNames.Name(i.Type));
-        if (i.Name.Length > 0) w.WriteString("name", i.Name);
+        if (i.FullName.Length > 0) w.WriteString("name", i.FullName);
         w.WriteString("tag", Tag(i));
         w.WriteBoolean("gpl_compatible", i.GplCompatible);
         if (i.RunTime > TimeSpan.Zero)
@@ -57,7 +57,7 @@ internal static class ProgramShow
         ProgramInfo i = row.Info;
         var s = new StringBuilder();
         s.Append(C, $"{i.Id}: {KernelEnumNames.Name(i.Type)}  ");
-        if (i.Name.Length > 0) s.Append(C, $"name {i.Name}  ");
+        if (i.FullName.Length > 0) s.Append(C, $"name {i.FullName}  ");
         s.Append(C, $"tag {Tag(i)}");
         if (i.GplCompatible) s.Append("  gpl");
         if (i.RunTime > TimeSpan.Zero) s.Append(C, $" run_time_ns {i.RunTime.Ticks * 100} run_cnt {i.RunCount}");
@@ -82,7 +82,7 @@ internal static class ProgramShow
         ProgramInfo i = row.Info;
         return
         [
-            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.Name, Tag(i), BootClock.Format(row.LoadedAt),
+            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.FullName, Tag(i), BootClock.Format(row.LoadedAt),
             (i.XlatedInstructions.Length * 8).ToString(C) + "B", i.JitedInstructions.IsEmpty ? "-" : i.JitedInstructions.Length.ToString(C) + "B",
             BpftoolJson.IdList(i.MapIds), i.BtfId == 0 ? "-" : i.BtfId.ToString(C),
         ];

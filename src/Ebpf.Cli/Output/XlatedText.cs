@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Ebpf.Asm;
-using Ebpf.Cli.Kernel;
+using Ebpf.Linux;
 
 namespace Ebpf.Cli.Output;
 
@@ -13,12 +13,14 @@ namespace Ebpf.Cli.Output;
 /// </summary>
 internal static partial class XlatedText
 {
+    private static readonly Lazy<KernelSymbols> s_symbols = new(KernelSymbols.Read);
+
     /// <summary>One instruction.</summary>
     public static string Format(DisassembledInstruction d)
     {
         Instruction first = d.Slots[0];
         string text = d.Slots.Count == 2 && first.OpCode.Value == 0x18 ? LoadImmediate(first, d.Slots[1], d.Text) : d.Text;
-        if (first.IsHelperCall) text = $"call {KernelSymbols.HelperCall(first.Immediate) ?? HelperNames.Get(first.Immediate) ?? "unknown"}#{first.Immediate}";
+        if (first.IsHelperCall) text = $"call {s_symbols.Value.HelperCall(first.Immediate) ?? HelperNames.Get(first.Immediate) ?? "unknown"}#{first.Immediate}";
         if (first.IsLocalCall) text = string.Create(CultureInfo.InvariantCulture, $"call pc{first.Immediate:+0;-0}");
         if (text == "<unknown>" && first.OpCode.Value == 0xbf) text = $"r{(int)first.Destination} = r{(int)first.Source}";
         text = MemoryOperand().Replace(text, m => $"({m.Groups[1].Value} {m.Groups[2].Value}{m.Groups[3].Value})");

@@ -14,8 +14,13 @@ public sealed record ProgramInfo
     public required uint Id { get; init; }
     /// <summary>The program tag (see <see cref="ProgramTag"/>), as bpftool prints it with <see cref="ProgramTag.Format"/>.</summary>
     public required ulong Tag { get; init; }
-    /// <summary>The name (at most 15 characters).</summary>
+    /// <summary>The name the kernel keeps (at most 15 characters: longer names arrive cut).</summary>
     public required string Name { get; init; }
+    /// <summary>
+    /// The whole name: <see cref="Name"/>, or where the kernel cut it, the name of the program's first function in its
+    /// BTF (func info), as bpftool shows it (<c>xdp_firewall_prog</c> where the kernel keeps <c>xdp_firewall_pr</c>).
+    /// </summary>
+    public string FullName { get => field ?? Name; init; }
     /// <summary>When the program was loaded, as time since boot (CLOCK_BOOTTIME).</summary>
     public required TimeSpan LoadTime { get; init; }
     /// <summary>The uid of the loading process.</summary>
@@ -64,11 +69,15 @@ public sealed record ProgramInfo
         var jited = new byte[counts.JitedProgLen];
         var funcLens = new uint[counts.NrJitedFuncLens];
         var ksyms = new ulong[counts.NrJitedKsyms];
+        // Only the first function's record: its BTF name is the program's whole name.
+        bool wantsFuncInfo = counts.NrFuncInfo > 0 && counts.BtfId != 0 && counts.FuncInfoRecSize >= 8 && IsCut(counts);
+        var funcInfo = new byte[wantsFuncInfo ? counts.FuncInfoRecSize : 0];
         var r = new ProgInfoRecord();
         fixed (uint* m = mapIds, f = funcLens)
-        fixed (byte* x = xlated, j = jited)
+        fixed (byte* x = xlated, j = jited, fi = funcInfo)
         fixed (ulong* k = ksyms)
         {
+            if (wantsFuncInfo) { r.NrFuncInfo = 1; r.FuncInfoRecSize = counts.FuncInfoRecSize; r.FuncInfo = Bpf.Ptr(fi); }
             r.NrMapIds = (uint)mapIds.Length; r.MapIds = Bpf.Ptr(m);
             r.XlatedProgLen = (uint)xlated.Length; r.XlatedProgInsns = Bpf.Ptr(x);
             r.JitedProgLen = (uint)jited.Length; r.JitedProgInsns = Bpf.Ptr(j);
@@ -78,9 +87,11 @@ public sealed record ProgramInfo
         }
         // The kernel reports the current sizes again; an array that grew meanwhile (a map bound in between) is cut.
         ulong tag = r.Tag;
+        string name = ObjectName.Read(r.Name);
         return new ProgramInfo
         {
-            Type = (ProgramType)r.Type, Id = r.Id, Name = ObjectName.Read(r.Name),
+            Type = (ProgramType)r.Type, Id = r.Id, Name = name,
+            FullName = (wantsFuncInfo ? ProgramFullName.FromBtf(r.BtfId, BinaryPrimitives.ReadUInt32LittleEndian(funcInfo.AsSpan(4))) : null) ?? name,
             Tag = BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(&tag, 8)),
             LoadTime = TimeSpan.FromTicks((long)(r.LoadTime / 100)), CreatedByUid = r.CreatedByUid,
             MapIds = [.. mapIds.AsSpan(0, (int)Math.Min(r.NrMapIds, (uint)mapIds.Length))],
@@ -92,5 +103,11 @@ public sealed record ProgramInfo
             VerifiedInstructions = r.VerifiedInsns, GplCompatible = (r.GplCompatible & 1) != 0, BtfId = r.BtfId,
             Ifindex = (int)r.Ifindex, AttachBtfObjectId = r.AttachBtfObjId, AttachBtfId = r.AttachBtfId,
         };
+    }
+
+    // A name of BPF_OBJ_NAME_LEN - 1 characters may have been cut at load (bpftool asks BTF in the same case).
+    private static unsafe bool IsCut(in ProgInfoRecord r)
+    {
+        fixed (byte* name = r.Name) return new ReadOnlySpan<byte>(name, 16).IndexOf((byte)0) == 15;
     }
 }

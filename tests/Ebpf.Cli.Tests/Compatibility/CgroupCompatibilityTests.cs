@@ -40,6 +40,26 @@ public sealed class CgroupCompatibilityTests : IDisposable
     }
 
     [Fact]
+    public void LongProgramName_ShowsTheWholeName_AsBpftool()
+    {
+        using var pins = new BpfFsDirectory();
+        SideBySide.Bpftool(null, "prog", "loadall", RepoPaths.BpfObject("tests/long_names.o"), pins["all"]);
+        SideBySide.Bpftool(null, "cgroup", "attach", _cgroup, "egress", "pinned", Path.Combine(pins["all"], "cgroup_skb_with_long_name"));
+        try
+        {
+            string[] args = ["cgroup", "show", _cgroup];
+            JsonElement bpftool = SideBySide.Json(SideBySide.Bpftool(null, ["-j", .. args]));
+            Assert.Equal("cgroup_skb_with_long_name", bpftool[0].GetProperty("name").GetString());
+            SideBySide.AssertSameFields(bpftool, SideBySide.Json(SideBySide.Ebpf(null, ["-j", .. args])));
+            Assert.Equal(SideBySide.Bpftool(null, args), SideBySide.Ebpf(null, args));
+        }
+        finally
+        {
+            SideBySide.Bpftool(null, "cgroup", "detach", _cgroup, "egress", "pinned", Path.Combine(pins["all"], "cgroup_skb_with_long_name"));
+        }
+    }
+
+    [Fact]
     public void BadCgroup_IsOneLineError()
     {
         var (code, _, stderr) = SideBySide.TryEbpf(null, "cgroup", "show", "/sys/fs/cgroup/no-such-cgroup-here");

@@ -40,6 +40,29 @@ public class ProgCompatibilityTests
     }
 
     [Fact]
+    public void LongName_ShowListAndName_EqualBpftool_WithTheWholeName()
+    {
+        using var obj = new LoadedObject("tests/long_names.o");
+        string pinned = obj.Program("xdp_pass_with_a_long");
+        JsonElement bpftool = Tools.BpftoolJson("prog", "show", "pinned", pinned);
+        // The kernel keeps 15 characters; both tools recover the 20 from the program's BTF.
+        Assert.Equal("xdp_pass_with_a_long", bpftool.GetProperty("name").GetString());
+        JsonCompare.Equal(bpftool, Tools.EbpfJson("prog", "show", "pinned", pinned), tolerance: s_loadedAt);
+        static string[] Lines(string text) => text.Split('\n').Where(l => !l.Contains("loaded_at", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(Lines(Tools.Bpftool("prog", "show", "pinned", pinned)), Lines(Tools.Ebpf("prog", "show", "pinned", pinned)));
+        long id = bpftool.GetProperty("id").GetInt64();
+        JsonElement listed = Tools.EbpfJson("prog", "list").EnumerateArray().Single(p => p.GetProperty("id").GetInt64() == id);
+        JsonCompare.Equal(bpftool, listed, tolerance: s_loadedAt);
+        // Found by the whole name as well as by the kernel's cut one.
+        foreach (string name in new[] { "xdp_pass_with_a_long", "xdp_pass_with_a" })
+        {
+            JsonElement found = Tools.EbpfJson("prog", "show", "name", name);
+            IEnumerable<JsonElement> all = found.ValueKind == JsonValueKind.Array ? found.EnumerateArray() : [found];
+            Assert.Contains(all, p => p.GetProperty("id").GetInt64() == id);
+        }
+    }
+
+    [Fact]
     public void DumpXlated_Opcodes_EqualBpftool_InstructionByInstruction()
     {
         using var obj = new LoadedObject("xdp_drop_udp53.o");
@@ -84,7 +107,57 @@ public class ProgCompatibilityTests
         Assert.Equal($"bpf_prog_{show.GetProperty("tag").GetString()}_xdp_drop_udp53", f.GetProperty("name").GetString());
         int bytes = f.GetProperty("insns").EnumerateArray().Sum(i => i.GetProperty("opcodes").GetArrayLength());
         Assert.Equal(show.GetProperty("bytes_jited").GetInt32(), bytes);
-        Assert.Contains(f.GetProperty("insns").EnumerateArray(), i => i.GetProperty("operation").GetString() == "ret");
+        // Every function ends in a return: `ret`, or with return thunks (retpolines, SRSO on AMD) a jump out of it.
+        Dictionary<ulong, string> kallsyms = KallsymsByAddress();
+        foreach (JsonElement function in functions.EnumerateArray())
+        {
+            JsonElement last = function.GetProperty("insns").EnumerateArray().Last();
+            string operation = last.GetProperty("operation").GetString()!;
+            if (operation == "ret") continue;
+            Assert.Equal("jmp", operation);
+            string operand = last.GetProperty("operands")[0].GetString()!;
+            ulong target = ulong.Parse(operand.AsSpan(2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            if (kallsyms.Count == 0) continue;   // kptr_restrict: no addresses to name it by
+            // The annotation names what /proc/kallsyms lists at that address (read here independently of ebpf).
+            Assert.True(kallsyms.TryGetValue(target, out string? expected), $"the final jmp of {function.GetProperty("name")} goes to {operand}, which is no kernel function start");
+            Assert.Equal(expected, last.GetProperty("target").GetString());
+        }
+    }
+
+    [Fact]
+    public void DumpJited_NamesEveryFunction_AsKallsymsDoes_WithTheWholeName()
+    {
+        using var obj = new LoadedObject("tests/long_names.o");
+        string pinned = obj.Program("xdp_pass_with_a_long");
+        JsonElement show = Tools.BpftoolJson("prog", "show", "pinned", pinned);
+        if (!show.GetProperty("jited").GetBoolean()) Assert.Skip("the JIT is off (net.core.bpf_jit_enable=0)");
+        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64) Assert.Skip("x86-64 only");
+        Dictionary<ulong, string> kallsyms = KallsymsByAddress();
+        if (kallsyms.Count == 0) Assert.Skip("/proc/kallsyms shows no addresses (kernel.kptr_restrict)");
+        var expected = kallsyms.Values.Where(n => n.StartsWith($"bpf_prog_{show.GetProperty("tag").GetString()}_", StringComparison.Ordinal)).ToList();
+        if (expected.Count == 0) Assert.Skip("the kernel lists no BPF programs in kallsyms (net.core.bpf_jit_kallsyms=0)");
+        JsonElement functions = Tools.EbpfJson("prog", "dump", "jited", "pinned", pinned);
+        string[] names = [.. functions.EnumerateArray().Select(f => f.GetProperty("name").GetString()!)];
+        Assert.Equal(2, names.Length);
+        Assert.Equal($"bpf_prog_{show.GetProperty("tag").GetString()}_xdp_pass_with_a_long", names[0]);
+        Assert.EndsWith("_verdict_of_the_long_named", names[1], StringComparison.Ordinal);
+        // The call into the subprogram is annotated with the subprogram's symbol.
+        Assert.Contains(functions[0].GetProperty("insns").EnumerateArray(),
+            i => i.GetProperty("operation").GetString() == "call" && i.TryGetProperty("target", out JsonElement t) && t.GetString() == names[1]);
+    }
+
+    /// <summary>Function symbols of /proc/kallsyms by address; empty when addresses are hidden.</summary>
+    private static Dictionary<ulong, string> KallsymsByAddress()
+    {
+        var symbols = new Dictionary<ulong, string>();
+        foreach (string line in File.ReadLines("/proc/kallsyms"))
+        {
+            string[] parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length < 3 || parts[1] is not ("T" or "t" or "W" or "w")) continue;
+            ulong address = ulong.Parse(parts[0], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            if (address != 0) symbols.TryAdd(address, parts[2]);
+        }
+        return symbols;
     }
 
     [Fact]

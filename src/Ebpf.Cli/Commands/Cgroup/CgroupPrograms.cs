@@ -105,7 +105,7 @@ internal static class CgroupPrograms
         {
             using var program = KernelProgram.OpenById(id);
             ProgramInfo info = program.Info();
-            return (info.Name, info.AttachBtfObjectId, info.AttachBtfId);
+            return (info.FullName, info.AttachBtfObjectId, info.AttachBtfId);
         }
         catch (BpfException) { return ("", 0, 0); }
     }

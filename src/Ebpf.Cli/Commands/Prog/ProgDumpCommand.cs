@@ -118,7 +118,7 @@ internal static class ProgDumpCommand
         }
         if (RuntimeInformation.OSArchitecture != Architecture.X64)
             throw new CliError($"{command}: disassembly of {RuntimeInformation.OSArchitecture} machine code is not supported (x86-64 only); use 'file FILE'");
-        var functions = JitedDisassembly.Decode(info.JitedInstructions.AsSpan(), info.JitedFunctionLengths, info.JitedSymbols, info.Name, info.Tag);
+        var functions = JitedDisassembly.Decode(info.JitedInstructions.AsSpan(), info.JitedFunctionLengths, info.JitedSymbols, info.FullName, info.Tag, KernelSymbols.Read());
         if (mode.Json) JsonOutput.Write(Console.Out, mode.Pretty, w => JitedDisassembly.WriteJson(w, functions, opcodes));
         else Console.Out.Write(JitedDisassembly.Text(functions, opcodes));
         return 0;
