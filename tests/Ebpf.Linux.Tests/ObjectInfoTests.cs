@@ -56,6 +56,22 @@ public sealed class ObjectInfoTests
     }
 
     [Fact]
+    public void ProgramInfo_FullName_ComesFromBtf_WhereTheKernelCutTheName()
+    {
+        var spec = CollectionSpec.LoadFile(RepoPaths.BpfObject("tests/long_names.o"));
+        using KernelCollection collection = KernelCollection.Load(spec);
+        ProgramInfo xdp = collection.Programs["xdp_pass_with_a_long"].Info();
+        Assert.Equal("xdp_pass_with_a", xdp.Name);
+        Assert.Equal("xdp_pass_with_a_long", xdp.FullName);
+        Assert.Equal("cgroup_skb_with_long_name", collection.Programs["cgroup_skb_with_long_name"].Info().FullName);
+        var shown = BpfTool.Json("prog", "show", "id", xdp.Id.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(shown.GetProperty("name").GetString(), xdp.FullName);
+        // A short name needs no BTF: FullName is the kernel's.
+        using var prog = ProgramLoader.Load(new ProgramLoadOptions { Type = ProgramType.Xdp, Name = "t_short", Instructions = new[] { Instruction.Mov(Register.R0, 2), Instruction.Exit() } });
+        Assert.Equal("t_short", prog.Info().FullName);
+    }
+
+    [Fact]
     public void LinkInfo_AndLinkIds()
     {
         using var prog = TestPrograms.Return(ProgramType.RawTracepoint, 0, "t_info_link");
