@@ -31,12 +31,21 @@ public sealed class KernelCollection : IDisposable
     public IReadOnlyDictionary<string, KernelProgram> Programs { get; }
 
     /// <summary>Loads <paramref name="spec"/>: maps first, then programs, like libbpf's bpf_object__load.</summary>
+    /// <remarks>
+    /// CO-RE relocations and typed ksyms the spec left open (read without <see cref="CollectionLoadOptions.TargetBtf"/>)
+    /// are resolved here against the running kernel's BTF (<see cref="KernelBtf.Vmlinux"/>), as libbpf and
+    /// cilium/ebpf do; <see cref="Spec"/> stays the spec as given.
+    /// </remarks>
     /// <exception cref="BpfVerifierException">A program was rejected; carries the complete verifier log.</exception>
+    /// <exception cref="KernelFeatureMissingException">CO-RE relocations are pending and the kernel exposes no BTF.</exception>
+    /// <exception cref="Ebpf.CoRe.CoReException">A pending CO-RE relocation cannot be resolved against the running kernel.</exception>
     /// <exception cref="BpfException">A map or program could not be created; says which and why.</exception>
     public static KernelCollection Load(CollectionSpec spec, KernelCollectionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         options ??= KernelCollectionOptions.Default;
+        CollectionSpec given = spec;
+        spec = ResolvePending(spec);
         var maps = new Dictionary<string, KernelMap>(StringComparer.Ordinal);
         var programs = new Dictionary<string, KernelProgram>(StringComparer.Ordinal);
         SafeBpfHandle? btf = null;
@@ -54,7 +63,7 @@ public sealed class KernelCollection : IDisposable
                 if (rodata is not null) BindRodata(loaded, rodata);
             }
             FillSlots(spec, maps, programs);
-            return new KernelCollection(spec, btf, maps, programs);
+            return new KernelCollection(given, btf, maps, programs);
         }
         catch
         {
@@ -81,6 +90,16 @@ public sealed class KernelCollection : IDisposable
         foreach (KernelProgram p in Programs.Values) p.Dispose();
         foreach (KernelMap m in Maps.Values) m.Dispose();
         _btf?.Dispose();
+    }
+
+    private static CollectionSpec ResolvePending(CollectionSpec spec)
+    {
+        ProgramSpec? pending = spec.Programs.FirstOrDefault(p => p.AutoLoad && p.HasPendingCoRe);
+        if (pending is null) return spec;
+        BtfSpec target = KernelBtf.Vmlinux ?? throw new KernelFeatureMissingException("vmlinux BTF (CONFIG_DEBUG_INFO_BTF)",
+            $"program '{pending.Name}' of {spec.ObjectName} has CO-RE relocations and this kernel exposes no {KernelBtf.VmlinuxPath}; " +
+            "read the object with CollectionLoadOptions.TargetBtf set to a BTF of this kernel", "5.5");
+        return spec.ResolveKernelReferences(target);
     }
 
     // The object's BTF made acceptable to this kernel (ObjectBtfSanitizer); should the kernel still refuse it, load
@@ -166,8 +185,6 @@ public sealed class KernelCollection : IDisposable
     private static KernelProgram LoadProgram(CollectionSpec collection, ProgramSpec spec, Dictionary<string, KernelMap> maps,
         SafeBpfHandle? btf, KernelCollectionOptions options)
     {
-        if (spec.HasPendingCoRe)
-            throw new InvalidOperationException($"program '{spec.Name}' has CO-RE relocations: load the spec with CollectionLoadOptions.TargetBtf (the kernel's BTF)");
         Instruction[] instructions = [.. spec.Instructions];
         foreach (MapReference reference in spec.MapReferences)
         {

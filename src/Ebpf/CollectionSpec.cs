@@ -38,6 +38,20 @@ public sealed record CollectionSpec
     /// <summary>The <c>version</c> section's value, 0 when absent.</summary>
     public uint KernelVersion { get; init; }
 
+    /// <summary>
+    /// This spec with every CO-RE relocation and typed <c>__ksym</c> left open at read time (see
+    /// <see cref="ProgramSpec.HasPendingCoRe"/>) resolved against <paramref name="targetBtf"/>, a kernel's BTF: the
+    /// result equals reading the object with <see cref="CollectionLoadOptions.TargetBtf"/> set. A spec without pending
+    /// references is returned as it is; other edits made to it are kept.
+    /// </summary>
+    /// <exception cref="CoRe.CoReException">A relocation cannot be resolved against the target (names the section, offset, type and access).</exception>
+    /// <exception cref="ObjectRelocationException">A non-weak ksym is missing from the target.</exception>
+    public CollectionSpec ResolveKernelReferences(BtfSpec targetBtf)
+    {
+        ArgumentNullException.ThrowIfNull(targetBtf);
+        return CoRe.KernelReferenceResolver.Resolve(this, targetBtf);
+    }
+
     /// <summary>Reads the object at <paramref name="path"/>; the object name defaults to the file name up to its first '.'.</summary>
     /// <exception cref="ObjectFormatException">The object is malformed or cannot be linked.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>

@@ -68,8 +68,18 @@ public sealed record ProgramSpec
     /// <summary>The number of CO-RE relocations applied to the program and its subprograms.</summary>
     public int CoReRelocationCount { get; init; }
 
-    /// <summary>Whether CO-RE relocations remain unapplied (no target BTF was given).</summary>
-    public bool HasPendingCoRe { get; init; }
+    /// <summary>
+    /// CO-RE relocations left unapplied because the object was read without <see cref="CollectionLoadOptions.TargetBtf"/>;
+    /// <see cref="CollectionSpec.ResolveKernelReferences"/> applies them (the kernel backend does so at load against
+    /// the running kernel's BTF).
+    /// </summary>
+    public ImmutableArray<CoRe.PendingCoReRelocation> PendingCoRe { get; init; } = [];
+
+    /// <summary>Typed <c>__ksym</c> externs left unresolved for the same reason.</summary>
+    public ImmutableArray<CoRe.PendingKernelSymbol> PendingKernelSymbols { get; init; } = [];
+
+    /// <summary>Whether CO-RE relocations or typed ksyms wait for a target BTF.</summary>
+    public bool HasPendingCoRe => !PendingCoRe.IsEmpty || !PendingKernelSymbols.IsEmpty;
 
     /// <summary>The name the kernel stores: the first 15 bytes of <see cref="Name"/>.</summary>
     public string KernelName => ObjectNames.KernelName(Name);

@@ -27,6 +27,8 @@ internal sealed class LinkProgram(string name, ElfSection section, string sectio
     /// <summary>Where the subprogram sits in the main program being linked (0: not appended yet), libbpf's sub_insn_off.</summary>
     public int SubInstructionOffset { get; set; }
     public int CoReCount { get; set; }
+    /// <summary>CO-RE records left for load time (no target BTF), by instruction index relative to the function.</summary>
+    public List<Ebpf.CoRe.PendingCoReRelocation> PendingCoRe { get; } = [];
 
     public bool Contains(int sectionInstruction) =>
         sectionInstruction >= SectionInstructionOffset && sectionInstruction < SectionInstructionOffset + SectionInstructionCount;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Ebpf.Asm;
 using Ebpf.Btf;
+using Ebpf.CoRe;
 
 namespace Ebpf.Loader;
 
@@ -18,6 +19,8 @@ internal sealed partial class ObjectReader
         public bool LineInfoFailed { get; set; }
         public List<MapReference> MapReferences { get; } = [];
         public int CoReCount { get; set; }
+        public List<PendingCoReRelocation> PendingCoRe { get; } = [.. program.PendingCoRe];
+        public List<PendingKernelSymbol> PendingKernelSymbols { get; } = [];
     }
 
     // bpf_object__relocate (after CO-RE): mark callbacks, link each entry point, then patch data references.
@@ -77,6 +80,7 @@ internal sealed partial class ObjectReader
                 sub.SubInstructionOffset = main.Code.Count;
                 main.Code.AddRange(sub.Instructions);
                 foreach (Relocation sr in sub.Relocations) main.Relocations.Add(sr.Shifted(sub.SubInstructionOffset));
+                foreach (PendingCoReRelocation pc in sub.PendingCoRe) main.PendingCoRe.Add(pc with { Instruction = pc.Instruction + sub.SubInstructionOffset });
                 LinkCode(main, sub);
             }
             int self = baseIndex + i;
@@ -141,7 +145,7 @@ internal sealed partial class ObjectReader
             return;
         }
         // Typed ksyms resolve to a BTF id of the kernel's VAR; typeless ones need /proc/kallsyms (left 0 here).
-        uint id = e.TypeId != 0 ? FindKernelSymbol(e, BtfKind.Var) : 0;
+        uint id = e.TypeId != 0 ? FindKernelSymbol(main, e, BtfKind.Var, i) : 0;
         if (id != 0)
             main.Code[i] = main.Code[i].WithSource((Register)LoadImmediateSource.BtfId).WithImmediate((int)id);
         else
@@ -152,16 +156,21 @@ internal sealed partial class ObjectReader
     private void RelocateExternFunction(MainProgram main, Relocation r)
     {
         Extern e = _externs[(int)r.SymbolOffset];
-        uint id = FindKernelSymbol(e, BtfKind.Func);
+        uint id = FindKernelSymbol(main, e, BtfKind.Func, r.Instruction);
         int i = r.Instruction;
         main.Code[i] = main.Code[i].WithSource((Register)CallSource.Kfunc).WithImmediate((int)id).WithOffset(0);
     }
 
-    private uint FindKernelSymbol(Extern e, BtfKind kind)
+    private uint FindKernelSymbol(MainProgram main, Extern e, BtfKind kind, int instruction)
     {
         BtfSpec? kernel = _options.TargetBtf;
-        if (kernel is not null && kernel.TryFind(e.Name, kind, out uint id)) return id;
-        if (e.IsWeak || kernel is null) return 0;
+        if (kernel is null)
+        {
+            main.PendingKernelSymbols.Add(new PendingKernelSymbol(instruction, e.Name, kind == BtfKind.Func, e.IsWeak));
+            return 0;
+        }
+        if (kernel.TryFind(e.Name, kind, out uint id)) return id;
+        if (e.IsWeak) return 0;
         throw new ObjectRelocationException($"kernel {kind} not found in the target BTF", ".ksyms", symbol: e.Name);
     }
 
@@ -243,7 +252,8 @@ internal sealed partial class ObjectReader
             LineInfo = main.LineInfoFailed || main.LineInfo is null ? [] : [.. main.LineInfo],
             BtfFuncId = funcId,
             CoReRelocationCount = _programs.Where(s => s == p || (s.IsSubprogram && s.SubInstructionOffset != 0)).Sum(s => s.CoReCount),
-            HasPendingCoRe = _coRePending,
+            PendingCoRe = [.. main.PendingCoRe],
+            PendingKernelSymbols = [.. main.PendingKernelSymbols],
         };
     }
 }
