@@ -9,7 +9,7 @@ namespace Ebpf.Linux;
 /// by name where asked) and its programs (map fds wired into their <c>lddw</c>s). Disposing closes every fd; objects
 /// stay alive only where pinned or attached. A failure part-way closes everything created so far.
 /// </summary>
-public sealed class KernelCollection : IDisposable
+public sealed class KernelCollection : ILoadedCollection
 {
     private readonly SafeBpfHandle? _btf;
 
@@ -83,6 +83,19 @@ public sealed class KernelCollection : IDisposable
     /// <exception cref="KeyNotFoundException">No such map (the message lists the ones there are).</exception>
     public KernelMap Map(string name) => Maps.TryGetValue(name, out KernelMap? m) ? m
         : throw new KeyNotFoundException($"no map '{name}' in {Spec.ObjectName}; it has {string.Join(", ", Maps.Keys)}");
+
+    /// <inheritdoc/>
+    public IEnumerable<string> ProgramNames => Programs.Keys;
+
+    /// <inheritdoc/>
+    public IEnumerable<string> MapNames => Maps.Keys;
+
+    /// <inheritdoc/>
+    public IProgram GetProgram(string name) => Program(name);
+
+    /// <inheritdoc/>
+    /// <remarks>The view shares the collection's map: do not dispose it; disposing the collection closes the map.</remarks>
+    public IMap<TKey, TValue> GetMap<TKey, TValue>(string name) where TKey : unmanaged where TValue : unmanaged => Map(name).As<TKey, TValue>();
 
     /// <summary>Closes every program and map fd (pinned or attached objects stay in the kernel).</summary>
     public void Dispose()

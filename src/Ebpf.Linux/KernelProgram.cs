@@ -6,7 +6,7 @@ namespace Ebpf.Linux;
 /// A program loaded into the kernel, owned through <see cref="Handle"/>. Disposing closes this process's fd; the
 /// program stays loaded while pinned, attached through a link, or held in a program array.
 /// </summary>
-public sealed partial class KernelProgram : IDisposable
+public sealed partial class KernelProgram : IProgram, IDisposable
 {
     private uint _id;
 
