@@ -30,6 +30,39 @@ public sealed partial class KernelMap
             ThrowUnlessFound(ElementOp(BpfCommand.MapUpdateElem, KeySize == 0 ? null : k, v, (ulong)flags, "update in map"), "update in map");
     }
 
+    /// <summary>
+    /// Creates or replaces the element for <paramref name="key"/>, answering the kernel's refusals (EEXIST, ENOENT,
+    /// E2BIG, ENOSPC, EINVAL, EPERM) as a <see cref="MapResult"/> instead of an exception.
+    /// </summary>
+    /// <exception cref="ArgumentException">The struct sizes differ from the map's key and value sizes.</exception>
+    /// <exception cref="BpfException">Any other errno.</exception>
+    public unsafe MapResult TryUpdate<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
+        where TKey : unmanaged where TValue : unmanaged
+    {
+        CheckTyped<TKey, TValue>();
+        var attr = new MapElemAttr { Flags = (ulong)flags };
+        int r;
+        fixed (TKey* k = &key)
+        fixed (TValue* v = &value)
+        {
+            attr.Key = Bpf.Ptr(KeySize == 0 ? null : k);
+            attr.Value = Bpf.Ptr(v);
+            using (Handle.Lease(out attr.MapFd))
+                r = Bpf.Invoke(BpfCommand.MapUpdateElem, ref attr);
+        }
+        if (r >= 0) return MapResult.Ok;
+        return (Errno)(-r) switch
+        {
+            Errno.ENOENT => MapResult.NotFound,
+            Errno.EEXIST => MapResult.Exists,
+            Errno.E2BIG => MapResult.Full,
+            Errno.ENOSPC => MapResult.NoSpace,
+            Errno.EINVAL => MapResult.Invalid,
+            Errno.EPERM => MapResult.NotPermitted,
+            var e => throw BpfErrors.Create(e, "update in map", Describe()),
+        };
+    }
+
     /// <summary>Deletes the element for <paramref name="key"/>; false when it was absent.</summary>
     public unsafe bool Delete<TKey>(in TKey key) where TKey : unmanaged
     {

@@ -37,6 +37,10 @@ public sealed class KernelMap<TKey, TValue> : IMap<TKey, TValue>, IDisposable
     public bool Delete(in TKey key) => Map.Delete(key);
 
     /// <inheritdoc/>
+    /// <exception cref="BpfException">A failure that is no map answer (EBADF, EFAULT, ...).</exception>
+    public MapResult TryUpdate(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any) => Map.TryUpdate(key, value, flags);
+
+    /// <inheritdoc/>
     public bool TryLookupAndDelete(in TKey key, out TValue value) => Map.TryLookupAndDelete(key, out value);
 
     /// <summary>The keys without allocation (a struct enumerable).</summary>

@@ -26,6 +26,12 @@ public interface IMap<TKey, TValue>
     /// <summary>Creates or replaces the element for <paramref name="key"/>, as <paramref name="flags"/> allow.</summary>
     void Update(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any);
 
+    /// <summary>
+    /// Creates or replaces the element for <paramref name="key"/> and answers how the map took it instead of
+    /// throwing for the outcomes the kernel reports as errno (EEXIST, ENOENT, E2BIG, ENOSPC, EINVAL, EPERM).
+    /// </summary>
+    MapResult TryUpdate(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any);
+
     /// <summary>Deletes the element for <paramref name="key"/>; false when it was absent.</summary>
     bool Delete(in TKey key);
 
