@@ -6,7 +6,7 @@ public static class VmMapFactory
     /// <summary>The map types the VM implements.</summary>
     public static IReadOnlySet<MapType> Supported { get; } = new HashSet<MapType>
     {
-        MapType.Array, MapType.PerCpuArray, MapType.Hash, MapType.PerCpuHash, MapType.Queue, MapType.Stack, MapType.BloomFilter,
+        MapType.Array, MapType.PerCpuArray, MapType.Hash, MapType.PerCpuHash, MapType.Queue, MapType.Stack, MapType.BloomFilter, MapType.LpmTrie,
     };
 
     /// <summary>Creates the map <paramref name="spec"/> describes, empty (global data maps: with their initial bytes).</summary>
@@ -21,6 +21,7 @@ public static class VmMapFactory
             MapType.Hash or MapType.PerCpuHash => new VmHashMap(spec, options),
             MapType.Queue or MapType.Stack => new VmQueueMap(spec, options),
             MapType.BloomFilter => new VmBloomFilterMap(spec, options),
+            MapType.LpmTrie => new VmLpmTrieMap(spec, options),
             _ => throw new MapException($"map '{spec.Name}': the userspace VM has no {spec.Type} maps yet (it has {string.Join(", ", Supported)})", MapResult.NotSupported),
         };
     }

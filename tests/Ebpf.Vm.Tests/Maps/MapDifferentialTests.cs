@@ -137,3 +137,71 @@ public sealed class MapDifferentialTests(ITestOutputHelper output)
         return keys;
     }
 }
+
+/// <summary>The LPM trie against the kernel's: overlapping IPv4/IPv6 prefixes, longest-prefix lookups, post-order walks.</summary>
+public sealed class LpmTrieDifferentialTests
+{
+    [Theory]
+    [InlineData(4, 8, 16)]
+    [InlineData(16, 4, 32)]
+    [InlineData(1, 8, 6)]
+    public void RandomPrefixes_GiveTheKernelsResults(int dataSize, int valueSize, int maxEntries)
+    {
+        KernelAssert.RequireRoot();
+        int keySize = 4 + dataSize, maxPrefix = dataSize * 8;
+        using KernelMap kernel = KernelMap.Create(new MapCreateOptions
+        {
+            Type = MapType.LpmTrie, KeySize = keySize, ValueSize = valueSize, MaxEntries = maxEntries, Flags = MapFlags.NoPrealloc, Name = "t_vm_lpm",
+        });
+        using VmMap vm = VmMapFactory.Create(new MapSpec { Name = "t_vm_lpm", Type = MapType.LpmTrie, KeySize = (uint)keySize, ValueSize = (uint)valueSize, MaxEntries = (uint)maxEntries, Flags = 1 });
+        var random = new Random(dataSize * 1000 + maxEntries);
+        // A few base addresses, so prefixes nest and split each other.
+        byte[][] bases = [.. Enumerable.Range(0, 4).Select(_ => { var b = new byte[dataSize]; random.NextBytes(b); return b; })];
+        byte[] key = new byte[keySize], value = new byte[valueSize], kernelOut = new byte[valueSize], vmOut = new byte[valueSize];
+        byte[] kernelNext = new byte[keySize], vmNext = new byte[keySize];
+        MapUpdateFlags[] flags = [MapUpdateFlags.Any, MapUpdateFlags.NoExist, MapUpdateFlags.Exist, (MapUpdateFlags)3];
+        int hits = 0, full = 0;
+        for (int step = 0; step < 4000; step++)
+        {
+            byte[] data = (byte[])bases[random.Next(bases.Length)].Clone();
+            if (random.Next(3) == 0) data[random.Next(dataSize)] ^= (byte)(1 << random.Next(8));
+            int op = random.Next(8);
+            uint prefix = op < 2 ? (uint)maxPrefix : random.Next(20) == 0 ? (uint)maxPrefix + 1 : (uint)random.Next(maxPrefix + 1);
+            BitConverter.TryWriteBytes(key, prefix);
+            data.CopyTo(key, 4);
+            MapResult expected, actual;
+            string what;
+            switch (op)
+            {
+                case 0 or 1:
+                    expected = KernelMapOps.Lookup(kernel, key, kernelOut);
+                    actual = vm.Lookup(key, vmOut);
+                    what = "lookup";
+                    if (expected == MapResult.Ok) { Assert.Equal(kernelOut, vmOut); hits++; }
+                    break;
+                case 2 or 3 or 4:
+                    random.NextBytes(value);
+                    MapUpdateFlags f = flags[random.Next(flags.Length)];
+                    expected = KernelMapOps.Update(kernel, key, value, f);
+                    actual = vm.Update(key, value, f);
+                    what = $"update {f}";
+                    if (expected == MapResult.NoSpace) full++;
+                    break;
+                case 5:
+                    expected = KernelMapOps.Delete(kernel, key);
+                    actual = vm.Delete(key);
+                    what = "delete";
+                    break;
+                default:
+                    ReadOnlySpan<byte> from = random.Next(5) == 0 ? [] : key;
+                    expected = KernelMapOps.GetNextKey(kernel, from, kernelNext);
+                    actual = vm.GetNextKey(from, vmNext);
+                    what = "next key";
+                    if (expected == MapResult.Ok) Assert.Equal(Convert.ToHexString(kernelNext), Convert.ToHexString(vmNext));
+                    break;
+            }
+            Assert.True(expected == actual, $"step {step}: {what} of {Convert.ToHexString(key)}: the kernel says {expected}, the VM {actual}");
+        }
+        Assert.True(hits > 0 && full > 0, $"{hits} lookup hits, {full} ENOSPC: the sequence did not reach both");
+    }
+}
