@@ -12,6 +12,8 @@ public enum MapResult
     NotFound = 2,
     /// <summary>E2BIG: the map is full (or an array index past max_entries).</summary>
     Full = 7,
+    /// <summary>ENOMEM: an LRU map found no element to evict.</summary>
+    NoMemory = 12,
     /// <summary>EEXIST: <see cref="MapUpdateFlags.NoExist"/> and the key exists (arrays: always).</summary>
     Exists = 17,
     /// <summary>EINVAL: the operation or its flags do not apply to this map type.</summary>

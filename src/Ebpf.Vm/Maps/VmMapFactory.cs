@@ -6,7 +6,7 @@ public static class VmMapFactory
     /// <summary>The map types the VM implements.</summary>
     public static IReadOnlySet<MapType> Supported { get; } = new HashSet<MapType>
     {
-        MapType.Array, MapType.PerCpuArray, MapType.Hash, MapType.PerCpuHash, MapType.Queue, MapType.Stack, MapType.BloomFilter, MapType.LpmTrie,
+        MapType.Array, MapType.PerCpuArray, MapType.Hash, MapType.PerCpuHash, MapType.LruHash, MapType.LruPerCpuHash, MapType.Queue, MapType.Stack, MapType.BloomFilter, MapType.LpmTrie,
     };
 
     /// <summary>Creates the map <paramref name="spec"/> describes, empty (global data maps: with their initial bytes).</summary>
@@ -19,6 +19,7 @@ public static class VmMapFactory
         {
             MapType.Array or MapType.PerCpuArray => new VmArrayMap(spec, options),
             MapType.Hash or MapType.PerCpuHash => new VmHashMap(spec, options),
+            MapType.LruHash or MapType.LruPerCpuHash => new VmLruHashMap(spec, options),
             MapType.Queue or MapType.Stack => new VmQueueMap(spec, options),
             MapType.BloomFilter => new VmBloomFilterMap(spec, options),
             MapType.LpmTrie => new VmLpmTrieMap(spec, options),
