@@ -68,19 +68,19 @@ public sealed class NetnsHookTests
             linkId = count.Info().Id;
             Assert.Equal(LinkType.Netfilter, count.Info().Type);
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 5);
-            Assert.Equal(5, PacketCounters.Drain(receiver));
-            Assert.Equal(5UL, HookObjects.Read(hits, 0));
+            Assert.Equal(5, PacketCounters.Drain(receiver, 5));
+            Assert.Equal(5UL, PacketCounters.WaitFor(hits, 0, 5));
             using (var drop = NetworkNamespace.Run(veth.NamespaceA, () => NetfilterLink.Attach(objects.Program("nf_drop"), AddressFamily.InterNetwork, NetfilterHook.LocalIn, -50)))
             {
                 PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 3);
-                Assert.Equal(0, PacketCounters.Drain(receiver));
-                Assert.Equal(8UL, HookObjects.Read(hits, 0));   // priority -100 runs before -50
-                Assert.Equal(3UL, HookObjects.Read(hits, 1));
+                Assert.Equal(0, PacketCounters.Drain(receiver, 0));
+                Assert.Equal(8UL, PacketCounters.WaitFor(hits, 0, 8));   // priority -100 runs before -50
+                Assert.Equal(3UL, PacketCounters.WaitFor(hits, 1, 3));
             }
         }
         Assert.True(HookObjects.Eventually(() => !KernelObjects.LinkIds().Contains(linkId)), $"link {linkId} outlived its dispose");
         PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 2);
-        Assert.Equal(2, PacketCounters.Drain(receiver));
-        Assert.Equal(8UL, HookObjects.Read(hits, 0));
+        Assert.Equal(2, PacketCounters.Drain(receiver, 2));
+        Assert.Equal(8UL, PacketCounters.WaitFor(hits, 0, 8));
     }
 }
