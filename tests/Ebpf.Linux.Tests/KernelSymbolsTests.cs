@@ -57,7 +57,7 @@ public sealed class KernelSymbolsTests
     {
         KernelAssert.RequireRoot();
         KernelSymbols symbols = KernelSymbols.Read();
-        if (!symbols.HasAddresses) Assert.Skip("/proc/kallsyms shows no addresses (kernel.kptr_restrict)");
+        if (!symbols.HasAddresses) Assert.Skip($"/proc/kallsyms shows no addresses ({HostSysctl.Describe("kernel.kptr_restrict")}, {symbols.Count} symbols read)");
         Assert.True(symbols.TryGetAddress("bpf_map_lookup_elem", out ulong lookup));
         Assert.True(symbols.TryGetAddress("__bpf_call_base", out ulong callBase));
         Assert.Equal(lookup, symbols.TryResolve(lookup, out KernelSymbol s, out ulong offset) && offset == 0 ? s.Address : 0);

@@ -61,16 +61,7 @@ public sealed class LeakTests
         Assert.Empty(Eventually(() => btfs.Intersect(KernelObjects.BtfIds())));
     }
 
-    private static uint[] Eventually(Func<IEnumerable<uint>> left)
-    {
-        uint[] remaining = [.. left()];
-        for (int attempt = 0; attempt < 100 && remaining.Length > 0; attempt++)
-        {
-            Thread.Sleep(50);
-            remaining = [.. left()];
-        }
-        return remaining;
-    }
+    private static uint[] Eventually(Func<IEnumerable<uint>> left) => Wait.For(() => (uint[])[.. left()], r => r.Length == 0);
 
     [Fact]
     public void Failures_LeaveNoFds()

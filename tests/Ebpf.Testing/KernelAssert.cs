@@ -34,7 +34,8 @@ public static class KernelAssert
     /// <summary>
     /// Runs <paramref name="action"/>; a "feature missing" exception (any <see cref="NotSupportedException"/>) skips the
     /// test with its message, unless the exception says a kernel this new should have the feature: then the probe is
-    /// wrong and the test fails.
+    /// wrong and the test fails, except where the kernel's own configuration shows the feature compiled out
+    /// (<see cref="KernelConfigFacts"/>): a machine's kernel may be built without it, and the skip says so.
     /// </summary>
     public static T RunOrSkip<T>(Func<T> action)
     {
@@ -43,12 +44,17 @@ public static class KernelAssert
         {
             return action();
         }
-        catch (NotSupportedException e) when (!ShouldExist(e))
+        catch (NotSupportedException e) when (!ShouldExist(e) || CompiledOut(e) is not null)
         {
-            Assert.Skip($"not available on Linux {KernelRelease}: {e.Message}");
+            string? off = CompiledOut(e);
+            Assert.Skip($"not available on Linux {KernelRelease}: {e.Message}{(off is null ? "" : $" ({off})")}");
             throw;
         }
     }
+
+    /// <summary>"CONFIG_X is not set in ..." when the exception's feature is measured compiled out; else null.</summary>
+    public static string? CompiledOut(NotSupportedException e) =>
+        e?.GetType().GetProperty("Feature")?.GetValue(e) is string feature ? KernelConfigFacts.CompiledOut(feature) : null;
 
     /// <summary><see cref="RunOrSkip{T}(Func{T})"/> for actions without a result.</summary>
     public static void RunOrSkip(Action action)

@@ -15,7 +15,8 @@ public sealed class TestCgroup : IDisposable
     public TestCgroup()
     {
         KernelAssert.RequireRoot();
-        Path = System.IO.Path.Combine(Root, $"ebpf-net-test-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}");
+        // A random part besides pid and counter: a pid can come back after a crashed run left its cgroup behind.
+        Path = System.IO.Path.Combine(Root, $"ebpf-net-test-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}-{Random.Shared.Next(0x10000):x4}");
         Directory.CreateDirectory(Path);
     }
 
@@ -43,9 +44,9 @@ public sealed class TestCgroup : IDisposable
                 if (Directory.Exists(Path)) Directory.Delete(Path);
                 return;
             }
-            catch (IOException) when (attempt < 50)
+            catch (IOException) when (attempt < 500)
             {
-                Thread.Sleep(20);   // EBUSY while an exited child is still being reaped
+                Thread.Sleep(20);   // EBUSY while an exited child is still being reaped (slowly on a loaded machine)
             }
         }
     }

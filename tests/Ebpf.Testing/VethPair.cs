@@ -14,7 +14,9 @@ public sealed class VethPair : IDisposable
     {
         KernelAssert.RequireRoot();
         int n = Interlocked.Increment(ref s_counter);
-        string tag = $"{Environment.ProcessId % 100000}-{n}";
+        // The whole pid and a random part: another test process (a second checkout's suite) runs at the same time,
+        // and a pid can come back after a crashed run left its namespaces behind.
+        string tag = $"{Environment.ProcessId}-{n}-{Random.Shared.Next(0x10000):x4}";
         NamespaceA = $"ebpft-{tag}-a";
         NamespaceB = $"ebpft-{tag}-b";
         int subnet = (Environment.ProcessId + n) % 250 + 1;

@@ -21,17 +21,11 @@ public class ObjectShowCommandTests
         Assert.Equal(2, map.GetProperty("max_entries").GetInt32());
 
         if (!Directory.Exists("/sys/fs/bpf") || Environment.UserName != "root") Assert.Skip("needs root and bpffs to load with bpftool");
-        string pins = $"/sys/fs/bpf/ebpf-net-objshow-{Environment.ProcessId}";
-        try
-        {
-            ExternalTool.Run("bpftool", "prog", "loadall", obj, pins);
-            using JsonDocument shown = JsonDocument.Parse(ExternalTool.Run("bpftool", "prog", "show", "pinned", $"{pins}/xdp_drop_udp53", "-j"));
-            Assert.Equal(shown.RootElement.GetProperty("tag").GetString(), program.GetProperty("tag").GetString());
-        }
-        finally
-        {
-            if (Directory.Exists(pins)) Directory.Delete(pins, recursive: true);
-        }
+        using var dir = new BpfFsDirectory();   // unique per process and test, removed after
+        string pins = dir["all"];
+        ExternalTool.Run("bpftool", "prog", "loadall", obj, pins);
+        using JsonDocument shown = JsonDocument.Parse(ExternalTool.Run("bpftool", "prog", "show", "pinned", $"{pins}/xdp_drop_udp53", "-j"));
+        Assert.Equal(shown.RootElement.GetProperty("tag").GetString(), program.GetProperty("tag").GetString());
     }
 
     [Fact]

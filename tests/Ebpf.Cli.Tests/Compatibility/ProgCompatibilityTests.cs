@@ -22,12 +22,38 @@ public class ProgCompatibilityTests
         using var obj = new LoadedObject("tests/maps_mix.o");
         string pinned = obj.Program("maps_prog");
         JsonCompare.Equal(Tools.BpftoolJson("prog", "show", "pinned", pinned), Tools.EbpfJson("prog", "show", "pinned", pinned), tolerance: s_loadedAt);
-        // By name: a bare object for one match, an array for several (other tests may have loaded the same object).
-        JsonCompare.Equal(Tools.BpftoolJson("prog", "show", "name", "maps_prog"), Tools.EbpfJson("prog", "show", "name", "maps_prog"), tolerance: s_loadedAt);
         long id = Tools.BpftoolJson("prog", "show", "pinned", pinned).GetProperty("id").GetInt64();
+        // By name: a bare object for one match, an array for several. The name is global: other tests, and other
+        // processes (a second suite), load and unload programs of that name between the two tools' listings, so
+        // both listings must be taken while the set of matches stands still (bpftool before and after agree).
+        var (expected, actual) = StableListings(() => Tools.BpftoolJson("prog", "show", "name", "maps_prog"), () => Tools.EbpfJson("prog", "show", "name", "maps_prog"));
+        Assert.Contains(id, Ids(actual));
+        JsonCompare.Equal(expected, actual, tolerance: s_loadedAt);
         JsonElement mine = Tools.EbpfJson("prog", "list").EnumerateArray().Single(p => p.GetProperty("id").GetInt64() == id);
         JsonCompare.Equal(Tools.BpftoolJson("prog", "show", "pinned", pinned), mine, tolerance: s_loadedAt);
     }
+
+    /// <summary>
+    /// bpftool's and ebpf's answers to the same question about global state, taken between two bpftool answers that
+    /// name the same objects (retried boundedly while other processes change it): then both saw the same objects.
+    /// </summary>
+    internal static (JsonElement Bpftool, JsonElement Ebpf) StableListings(Func<JsonElement> bpftool, Func<JsonElement> ebpf)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            JsonElement before = bpftool(), ours = ebpf(), after = bpftool();
+            if (Ids(before).SequenceEqual(Ids(after)) && Ids(before).SequenceEqual(Ids(ours))) return (after, ours);
+            Assert.True(attempt < 20, $"the listing kept changing (20 tries): bpftool {string.Join(",", Ids(before))} then {string.Join(",", Ids(after))}, ebpf {string.Join(",", Ids(ours))}");
+        }
+    }
+
+    /// <summary>The ids of a bare object or of an array's objects (null: none).</summary>
+    internal static long[] Ids(JsonElement shown) => shown.ValueKind switch
+    {
+        JsonValueKind.Array => [.. shown.EnumerateArray().Select(p => p.GetProperty("id").GetInt64())],
+        JsonValueKind.Object => [shown.GetProperty("id").GetInt64()],
+        _ => [],
+    };
 
     [Fact]
     public void Show_PlainText_EqualsBpftool()
@@ -100,19 +126,22 @@ public class ProgCompatibilityTests
         using var obj = new LoadedObject("xdp_drop_udp53.o");
         string pinned = obj.Program("xdp_drop_udp53");
         JsonElement show = Tools.BpftoolJson("prog", "show", "pinned", pinned);
-        if (!show.GetProperty("jited").GetBoolean()) Assert.Skip("the JIT is off (net.core.bpf_jit_enable=0)");
-        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64) Assert.Skip("x86-64 only");
+        RequireJitedX64(show);
         JsonElement functions = Tools.EbpfJson("prog", "dump", "jited", "pinned", pinned, "opcodes");
         JsonElement f = functions[0];
         Assert.Equal($"bpf_prog_{show.GetProperty("tag").GetString()}_xdp_drop_udp53", f.GetProperty("name").GetString());
         int bytes = f.GetProperty("insns").EnumerateArray().Sum(i => i.GetProperty("opcodes").GetArrayLength());
         Assert.Equal(show.GetProperty("bytes_jited").GetInt32(), bytes);
-        // Every function ends in a return: `ret`, or with return thunks (retpolines, SRSO on AMD) a jump out of it.
+        // Every function ends in a return: `ret` (followed by an int3 where the kernel is built with the
+        // straight-line-speculation mitigation, CONFIG_MITIGATION_SLS), or with return thunks (retpolines, SRSO on
+        // AMD, ITS on Intel) a jump out of it to the thunk.
         Dictionary<ulong, string> kallsyms = KallsymsByAddress();
         foreach (JsonElement function in functions.EnumerateArray())
         {
-            JsonElement last = function.GetProperty("insns").EnumerateArray().Last();
+            JsonElement[] insns = [.. function.GetProperty("insns").EnumerateArray()];
+            JsonElement last = insns[^1];
             string operation = last.GetProperty("operation").GetString()!;
+            if (operation == "int3" && insns.Length > 1 && insns[^2].GetProperty("operation").GetString() == "ret") continue;
             if (operation == "ret") continue;
             Assert.Equal("jmp", operation);
             string operand = last.GetProperty("operands")[0].GetString()!;
@@ -130,12 +159,11 @@ public class ProgCompatibilityTests
         using var obj = new LoadedObject("tests/long_names.o");
         string pinned = obj.Program("xdp_pass_with_a_long");
         JsonElement show = Tools.BpftoolJson("prog", "show", "pinned", pinned);
-        if (!show.GetProperty("jited").GetBoolean()) Assert.Skip("the JIT is off (net.core.bpf_jit_enable=0)");
-        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64) Assert.Skip("x86-64 only");
+        RequireJitedX64(show);
         Dictionary<ulong, string> kallsyms = KallsymsByAddress();
-        if (kallsyms.Count == 0) Assert.Skip("/proc/kallsyms shows no addresses (kernel.kptr_restrict)");
+        if (kallsyms.Count == 0) Assert.Skip($"/proc/kallsyms shows no addresses ({HostSysctl.Describe("kernel.kptr_restrict")})");
         var expected = kallsyms.Values.Where(n => n.StartsWith($"bpf_prog_{show.GetProperty("tag").GetString()}_", StringComparison.Ordinal)).ToList();
-        if (expected.Count == 0) Assert.Skip("the kernel lists no BPF programs in kallsyms (net.core.bpf_jit_kallsyms=0)");
+        if (expected.Count == 0) Assert.Skip($"the kernel lists no BPF programs in kallsyms ({HostSysctl.Describe("net.core.bpf_jit_kallsyms")})");
         JsonElement functions = Tools.EbpfJson("prog", "dump", "jited", "pinned", pinned);
         string[] names = [.. functions.EnumerateArray().Select(f => f.GetProperty("name").GetString()!)];
         Assert.Equal(2, names.Length);
@@ -144,6 +172,14 @@ public class ProgCompatibilityTests
         // The call into the subprogram is annotated with the subprogram's symbol.
         Assert.Contains(functions[0].GetProperty("insns").EnumerateArray(),
             i => i.GetProperty("operation").GetString() == "call" && i.TryGetProperty("target", out JsonElement t) && t.GetString() == names[1]);
+    }
+
+    // What a jited dump needs, as measured: the kernel JIT-compiled this program, on x86-64 (the decoder's ISA).
+    private static void RequireJitedX64(JsonElement show)
+    {
+        if (!show.GetProperty("jited").GetBoolean()) Assert.Skip($"the program was not JIT-compiled ({HostSysctl.Describe("net.core.bpf_jit_enable")})");
+        var arch = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture;
+        if (arch != System.Runtime.InteropServices.Architecture.X64) Assert.Skip($"the jited dump decodes x86-64 only; this machine is {arch}");
     }
 
     /// <summary>Function symbols of /proc/kallsyms by address; empty when addresses are hidden.</summary>

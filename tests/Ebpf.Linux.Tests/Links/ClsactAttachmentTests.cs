@@ -24,13 +24,13 @@ public sealed class ClsactAttachmentTests
             Assert.Contains($"id {prog.Id}", filters, StringComparison.Ordinal);
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 4);
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 6);
-            Assert.Equal(6, PacketCounters.Drain(pass));
-            Assert.Equal(0, PacketCounters.Drain(dns));
+            Assert.Equal(6, PacketCounters.Drain(pass, 6));
+            Assert.Equal(0, PacketCounters.Drain(dns, 0));
             Assert.Equal(4UL, PacketCounters.Read(counts, 0));
             Assert.Equal(6UL, PacketCounters.Read(counts, 1));
         }
         Assert.DoesNotContain("clsact", ExternalTool.Run("tc", "-n", veth.NamespaceB, "qdisc", "show", "dev", veth.InterfaceB), StringComparison.Ordinal);
         PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 2);
-        Assert.Equal(2, PacketCounters.Drain(dns));
+        Assert.Equal(2, PacketCounters.Drain(dns, 2));
     }
 }

@@ -11,18 +11,11 @@ internal static class HookObjects
         KernelCollection.Load(CollectionSpec.LoadFile(RepoPaths.BpfObject("tests/" + file)));
 
     /// <summary>
-    /// Waits (at most 5 s) for <paramref name="condition"/>: a closed link lives on while another process holds a
-    /// temporary fd of it (a parallel test's <c>bpftool link show</c> opens every link), so "gone" is eventual.
+    /// Waits (boundedly, <see cref="Wait.Generous"/>) for <paramref name="condition"/>: a closed link lives on while
+    /// another process holds a temporary fd of it (a parallel test's or another suite's <c>bpftool link show</c> opens
+    /// every link), so "gone" is eventual.
     /// </summary>
-    internal static bool Eventually(Func<bool> condition)
-    {
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            if (condition()) return true;
-            Thread.Sleep(50);
-        }
-        return condition();
-    }
+    internal static bool Eventually(Func<bool> condition) => Wait.Until(condition);
 
     /// <summary>Counter <paramref name="slot"/> of an array map of u64.</summary>
     internal static ulong Read(KernelMap map, int slot) => map.TryLookup((uint)slot, out ulong v) ? v : 0;

@@ -42,12 +42,7 @@ internal sealed class Leftovers : IDisposable
     public void Dispose()
     {
         // A program is freed in deferred kernel work after its last reference goes: wait for that, boundedly.
-        uint[] loaded = [.. _programs.Intersect(KernelObjects.ProgramIds())];
-        for (int attempt = 0; attempt < 100 && loaded.Length > 0; attempt++)
-        {
-            Thread.Sleep(50);
-            loaded = [.. _programs.Intersect(KernelObjects.ProgramIds())];
-        }
+        uint[] loaded = Wait.For(() => (uint[])[.. _programs.Intersect(KernelObjects.ProgramIds())], l => l.Length == 0);
         Assert.True(loaded.Length == 0, $"programs still loaded (attached somewhere?): {string.Join(", ", loaded)}");
         if (_namespaces.Count > 0)
         {

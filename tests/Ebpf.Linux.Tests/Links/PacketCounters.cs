@@ -60,6 +60,14 @@ internal static class PacketCounters
     /// <summary>Counter <paramref name="slot"/> of <paramref name="counts"/>.</summary>
     internal static ulong Read(KernelMap counts, int slot) => counts.TryLookup((uint)slot, out ulong v) ? v : 0;
 
+    /// <summary>
+    /// Counter <paramref name="slot"/> once it reached <paramref name="expected"/> (or its value after a generous bound):
+    /// receive-side programs (XDP, netfilter) run in softirq after the sender's call returned, later on a loaded
+    /// machine. The caller asserts equality, so a count above the expected one still fails.
+    /// </summary>
+    internal static ulong WaitFor(KernelMap counts, int slot, ulong expected) =>
+        Ebpf.Testing.Wait.For(() => Read(counts, slot), v => v >= expected);
+
     /// <summary>A UDP socket bound to <paramref name="address"/>:<paramref name="port"/> inside namespace <paramref name="ns"/>.</summary>
     internal static Socket Receiver(string ns, string address, int port) => NetworkNamespace.Run(ns, () =>
     {
@@ -82,15 +90,19 @@ internal static class PacketCounters
         }
     });
 
-    /// <summary>Datagrams waiting on <paramref name="socket"/> (reads until a short timeout passes without one).</summary>
-    internal static int Drain(Socket socket)
+    /// <summary>
+    /// The datagrams that reached <paramref name="socket"/>: waits (boundedly) until <paramref name="expected"/> came,
+    /// since delivery runs in softirq and lags the sender on a loaded machine, then reads on until 200 ms pass
+    /// without one, so datagrams beyond the expected ones are counted too and fail the caller's assertion.
+    /// </summary>
+    internal static int Drain(Socket socket, int expected)
     {
         byte[] buffer = new byte[2048];
         int n = 0;
-        while (true)
-        {
-            try { socket.Receive(buffer); n++; }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock) { return n; }
-        }
+        long deadline = Environment.TickCount64 + (long)Ebpf.Testing.Wait.Generous.TotalMilliseconds;
+        while (n < expected && Environment.TickCount64 < deadline)
+            if (socket.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead)) { socket.Receive(buffer); n++; }
+        while (socket.Poll(TimeSpan.FromMilliseconds(200), SelectMode.SelectRead)) { socket.Receive(buffer); n++; }
+        return n;
     }
 }

@@ -41,14 +41,14 @@ public sealed class TcAttachTests
             }
 
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, Port, 5);
-            Assert.Equal(5, PacketCounters.Drain(udp));           // IPv4 drops packets with a bad header checksum
+            Assert.Equal(5, PacketCounters.Drain(udp, 5));           // IPv4 drops packets with a bad header checksum
             Assert.Equal(Enumerable.Repeat(DscpEf, 5), ReceivedDscp(raw));
             Assert.Equal(5UL, HookObjects.Read(marked, 0));
         }
         Assert.True(HookObjects.Eventually(() => NetworkNamespace.Run(veth.NamespaceB, () => Tc.Query(ifindex, TcDirection.Egress)).Count == 0), "a program is still attached");
         Assert.DoesNotContain("clsact", VethPair.RunIn(veth.NamespaceB, "tc", "qdisc", "show", "dev", veth.InterfaceB), StringComparison.Ordinal);
         PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, Port, 2);
-        Assert.Equal(2, PacketCounters.Drain(udp));
+        Assert.Equal(2, PacketCounters.Drain(udp, 2));
         Assert.Equal([0, 0], ReceivedDscp(raw));
     }
 

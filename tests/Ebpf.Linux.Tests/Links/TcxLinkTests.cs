@@ -33,14 +33,14 @@ public sealed class TcxLinkTests
 
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 4);
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 6);
-            Assert.Equal(6, PacketCounters.Drain(pass));
-            Assert.Equal(0, PacketCounters.Drain(dns));
+            Assert.Equal(6, PacketCounters.Drain(pass, 6));
+            Assert.Equal(0, PacketCounters.Drain(dns, 0));
             Assert.Equal(4UL, PacketCounters.Read(counts, 0));
             Assert.Equal(6UL, PacketCounters.Read(counts, 1));
             Assert.Equal(10UL, PacketCounters.Read(counts, 3));   // the first program saw all ten and handed them on
         }
         Assert.True(HookObjects.Eventually(() => !KernelObjects.LinkIds().Contains(linkId)), $"link {linkId} outlived its dispose");
         PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 2);
-        Assert.Equal(2, PacketCounters.Drain(dns));
+        Assert.Equal(2, PacketCounters.Drain(dns, 2));
     }
 }

@@ -35,10 +35,10 @@ public sealed class XdpCounterTests
         {
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 5);
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 7);
-            Assert.Equal(7, PacketCounters.Drain(other));
-            Assert.Equal(0, PacketCounters.Drain(dns));
-            Assert.Equal(5UL, PacketCounters.Read(counts, 0));
-            Assert.Equal(7UL, PacketCounters.Read(counts, 1));
+            Assert.Equal(7, PacketCounters.Drain(other, 7));
+            Assert.Equal(0, PacketCounters.Drain(dns, 0));
+            Assert.Equal(5UL, PacketCounters.WaitFor(counts, 0, 5));
+            Assert.Equal(7UL, PacketCounters.WaitFor(counts, 1, 7));
             string shown = VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA);
             Assert.Contains($"{(mode == XdpMode.Native ? "xdp" : "xdpgeneric")} ", shown, StringComparison.Ordinal);
             Assert.Contains($"prog/xdp id {prog.Id}", shown, StringComparison.Ordinal);

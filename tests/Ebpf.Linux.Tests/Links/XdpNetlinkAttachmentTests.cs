@@ -28,10 +28,10 @@ public sealed class XdpNetlinkAttachmentTests
 
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 5);
             PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 5353, 7);
-            Assert.Equal(7, PacketCounters.Drain(other));
-            Assert.Equal(0, PacketCounters.Drain(dns));
-            Assert.Equal(5UL, PacketCounters.Read(counts, 0));
-            Assert.Equal(7UL, PacketCounters.Read(counts, 1));
+            Assert.Equal(7, PacketCounters.Drain(other, 7));
+            Assert.Equal(0, PacketCounters.Drain(dns, 0));
+            Assert.Equal(5UL, PacketCounters.WaitFor(counts, 0, 5));
+            Assert.Equal(7UL, PacketCounters.WaitFor(counts, 1, 7));
 
             string shown = VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA);
             Assert.Contains($"{ipKeyword} ", shown, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class XdpNetlinkAttachmentTests
         Assert.Null(NetworkNamespace.Run(veth.NamespaceA, () => XdpNetlinkAttachment.Query(ifindex)));
         Assert.True(HookObjects.Eventually(() => !VethPair.IpIn(veth.NamespaceA, "-d", "link", "show", "dev", veth.InterfaceA).Contains("prog/xdp", StringComparison.Ordinal)), "XDP is still attached");
         PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 3);
-        Assert.Equal(3, PacketCounters.Drain(dns));
+        Assert.Equal(3, PacketCounters.Drain(dns, 3));
     }
 
     [Fact]

@@ -126,7 +126,7 @@ public class CollectionSpecTests
         BpftoolOracle.Result kernel = BpftoolOracle.LoadAll(RepoPaths.BpfObject(path));
         BpftoolOracle.LoadedMap loaded = Assert.Single(kernel.Maps, m => m.Name == kconfig.KernelName);
         // The maps are gone once unpinned; the values libbpf wrote are read back from a second load kept alive.
-        string dir = $"/sys/fs/bpf/ebpfnet_kconfig_{Environment.ProcessId}";
+        string dir = $"/sys/fs/bpf/ebpfnet_kconfig_{Environment.ProcessId}_{Guid.NewGuid():N}";   // unique: other suites run meanwhile
         try
         {
             ExternalTool.Run("bpftool", "prog", "loadall", RepoPaths.BpfObject(path), dir);
