@@ -15,7 +15,7 @@ internal static class BpfErrors
             // EPERM from bpf() means missing capability (or, before 5.11, RLIMIT_MEMLOCK); keep the errno inside.
             Errno.EPERM or Errno.EACCES => new UnauthorizedAccessException(
                 $"{what}; needs CAP_BPF (and CAP_NET_ADMIN / CAP_PERFMON for some objects) or root", new BpfException(what, errno)),
-            Errno.ENOTSUPP or Errno.EOPNOTSUPP => new KernelFeatureMissingException(operation, detail: what),
+            Errno.ENOTSUPP or Errno.EOPNOTSUPP => new KernelFeatureMissingException(operation, what, null, new BpfException(what, errno)),
             Errno.ENOSYS => new KernelFeatureMissingException("bpf() system call", detail: what),
             _ => new BpfException(what, errno),
         };

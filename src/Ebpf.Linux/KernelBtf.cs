@@ -3,8 +3,11 @@ using Ebpf.Linux.Interop;
 
 namespace Ebpf.Linux;
 
-/// <summary>Loading raw BTF into the kernel (BPF_BTF_LOAD), for maps and programs that need type information.</summary>
-public static class KernelBtf
+/// <summary>
+/// BTF in the kernel: loading raw BTF (BPF_BTF_LOAD) for maps and programs that need type information, and reading the
+/// kernel's own BTF and loaded BTF objects back as <see cref="Ebpf.Btf.BtfSpec"/>s.
+/// </summary>
+public static partial class KernelBtf
 {
     /// <summary>Loads raw BTF (header, types, strings, as <c>Ebpf.Btf.BtfWriter</c> or an object's .BTF section holds it).</summary>
     /// <returns>The BTF object's fd.</returns>

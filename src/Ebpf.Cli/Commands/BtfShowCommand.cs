@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -29,8 +28,8 @@ internal static class BtfShowCommand
         if (!words.AtEnd) only = words.Reference("BTF", ObjectReferenceKind.Id).Id;
         words.End();
         // Who uses which BTF comes from the programs' and maps' info, as bpftool builds it.
-        var programs = KernelEnumeration.Programs();
-        var maps = KernelEnumeration.Maps();
+        var programs = KernelLookup.AllPrograms();
+        var maps = KernelLookup.AllMaps();
         var rows = new List<Row>();
         try
         {

@@ -29,4 +29,13 @@ internal static class BpftoolJson
 
     /// <summary>A list of ids as bpftool prints them in text: <c>3,4,5</c>.</summary>
     public static string IdList(IEnumerable<uint> ids) => string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>A time as bpftool prints <c>loaded_at</c> in text: local time, <c>2026-12-05T19:10:15+0000</c>.</summary>
+    public static string Time(DateTimeOffset time)
+    {
+        DateTimeOffset local = time.ToLocalTime();
+        TimeSpan offset = local.Offset;
+        string sign = offset < TimeSpan.Zero ? "-" : "+";
+        return local.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + sign + offset.ToString("hhmm", CultureInfo.InvariantCulture);
+    }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Ebpf.Cli.Kernel;
 using Ebpf.Linux;
 
 namespace Ebpf.Cli.Output;
@@ -12,13 +11,13 @@ internal static class MapShow
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>The fields bpftool prints, gathered once for both forms.</summary>
-    public sealed record Row(MapInfo Info, long? Memlock, long? Frozen);
+    public sealed record Row(MapInfo Info, long? Memlock, bool? Frozen);
 
     /// <summary>Reads what <c>map show</c> prints about the map behind <paramref name="handle"/>.</summary>
     public static Row Read(SafeBpfHandle handle, MapInfo info)
     {
-        var fields = FdInfo.Read(handle);
-        return new Row(info, FdInfo.Number(fields, "memlock"), FdInfo.Number(fields, "frozen"));
+        FdInfo fdInfo = FdInfo.Read(handle);
+        return new Row(info, fdInfo.Memlock, fdInfo.Frozen);
     }
 
     /// <summary>bpftool's JSON object.</summary>
@@ -34,7 +33,7 @@ internal static class MapShow
         w.WriteNumber("bytes_value", i.ValueSize);
         w.WriteNumber("max_entries", i.MaxEntries);
         if (row.Memlock is { } memlock) w.WriteNumber("bytes_memlock", memlock);
-        if (row.Frozen is { } frozen) w.WriteNumber("frozen", frozen);
+        if (row.Frozen is { } frozen) w.WriteNumber("frozen", frozen ? 1 : 0);
         if (i.BtfId != 0) w.WriteNumber("btf_id", i.BtfId);
         if (i.BtfVmlinuxValueTypeId != 0) w.WriteNumber("btf_vmlinux_value_type_id", i.BtfVmlinuxValueTypeId);
         w.WriteEndObject();
@@ -50,7 +49,7 @@ internal static class MapShow
         s.Append(C, $"flags 0x{(uint)i.Flags:x}\n");
         s.Append(C, $"\tkey {i.KeySize}B  value {i.ValueSize}B  max_entries {i.MaxEntries}");
         if (row.Memlock is { } memlock) s.Append(C, $"  memlock {memlock}B");
-        if (row.Frozen is > 0) s.Append("  frozen");
+        if (row.Frozen == true) s.Append("  frozen");
         s.Append('\n');
         if (i.BtfId != 0) s.Append(C, $"\tbtf_id {i.BtfId}\n");
         return s.ToString();
@@ -65,7 +64,7 @@ internal static class MapShow
         MapInfo i = row.Info;
         return
         [
-            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.Name + (row.Frozen is > 0 ? " (frozen)" : ""), $"0x{(uint)i.Flags:x}",
+            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.Name + (row.Frozen == true ? " (frozen)" : ""), $"0x{(uint)i.Flags:x}",
             i.KeySize.ToString(C) + "B", i.ValueSize.ToString(C) + "B", i.MaxEntries.ToString(C),
             row.Memlock is { } m ? m.ToString(C) + "B" : "-", i.BtfId == 0 ? "-" : i.BtfId.ToString(C),
         ];

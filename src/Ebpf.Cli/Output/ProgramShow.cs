@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Ebpf.Cli.Kernel;
 using Ebpf.Linux;
 
 namespace Ebpf.Cli.Output;
@@ -16,7 +15,7 @@ internal static class ProgramShow
 
     /// <summary>Reads what <c>prog show</c> prints about the program behind <paramref name="handle"/>.</summary>
     public static Row Read(SafeBpfHandle handle, ProgramInfo info) =>
-        new(info, FdInfo.Number(FdInfo.Read(handle), "memlock"), BootClock.ToWallClock(info.LoadTime));
+        new(info, FdInfo.Read(handle).Memlock, BootClock.ToWallClock(info.LoadTime));
 
     /// <summary>bpftool's JSON object.</summary>
     public static void WriteJson(Utf8JsonWriter w, Row row)
@@ -63,7 +62,7 @@ internal static class ProgramShow
         if (i.RunTime > TimeSpan.Zero) s.Append(C, $" run_time_ns {i.RunTime.Ticks * 100} run_cnt {i.RunCount}");
         if (i.RecursionMisses != 0) s.Append(C, $" recursion_misses {i.RecursionMisses}");
         s.Append('\n');
-        s.Append(C, $"\tloaded_at {BootClock.Format(row.LoadedAt)}  uid {i.CreatedByUid}\n");
+        s.Append(C, $"\tloaded_at {BpftoolJson.Time(row.LoadedAt)}  uid {i.CreatedByUid}\n");
         s.Append(C, $"\txlated {i.XlatedInstructions.Length * 8}B");
         s.Append(i.JitedInstructions.IsEmpty ? "  not jited" : string.Create(C, $"  jited {i.JitedInstructions.Length}B"));
         if (row.Memlock is { } memlock) s.Append(C, $"  memlock {memlock}B");
@@ -82,7 +81,7 @@ internal static class ProgramShow
         ProgramInfo i = row.Info;
         return
         [
-            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.Name, Tag(i), BootClock.Format(row.LoadedAt),
+            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.Name, Tag(i), BpftoolJson.Time(row.LoadedAt),
             (i.XlatedInstructions.Length * 8).ToString(C) + "B", i.JitedInstructions.IsEmpty ? "-" : i.JitedInstructions.Length.ToString(C) + "B",
             BpftoolJson.IdList(i.MapIds), i.BtfId == 0 ? "-" : i.BtfId.ToString(C),
         ];

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -25,7 +24,7 @@ internal static class MapShowCommand
     {
         var words = new Words(args, "map show");
         List<(SafeBpfHandle Handle, MapInfo Info)> maps = words.AtEnd
-            ? KernelEnumeration.Maps()
+            ? KernelLookup.AllMaps()
             : KernelLookup.Maps(MapArguments.Reference(words));
         words.End();
         try

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -25,7 +24,7 @@ internal static class ProgShowCommand
     {
         var words = new Words(args, "prog show");
         List<(SafeBpfHandle Handle, ProgramInfo Info)> programs = words.AtEnd
-            ? KernelEnumeration.Programs()
+            ? KernelLookup.AllPrograms()
             : KernelLookup.Programs(words.Reference("PROG", ObjectReferenceKind.Id, ObjectReferenceKind.Pinned, ObjectReferenceKind.Tag, ObjectReferenceKind.Name));
         words.End();
         try
