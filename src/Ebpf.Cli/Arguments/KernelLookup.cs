@@ -48,7 +48,11 @@ internal static class KernelLookup
             ObjectReferenceKind.Pinned => [Pinned(kind, reference)],
             _ => All(kind, reference),
         };
-        if (found.Count == 0) throw new CliError($"no {kind.Name} matches '{reference}' (see 'ebpf {kind.Command} show')");
+        if (found.Count == 0)
+        {
+            string what = reference.Kind == ObjectReferenceKind.Tag ? $"with tag {reference.Value}" : $"named '{reference.Value}'";
+            throw new CliError($"no {kind.Name} {what} (see 'ebpf {kind.Command} show')");
+        }
         return found;
     }
 

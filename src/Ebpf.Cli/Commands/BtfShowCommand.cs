@@ -66,12 +66,8 @@ internal static class BtfShowCommand
                     w.WriteStartObject();
                     w.WriteNumber("id", r.Info.Id);
                     w.WriteNumber("size", r.Info.Size);
-                    w.WriteStartArray("prog_ids");
-                    foreach (uint p in r.Programs) w.WriteNumberValue(p);
-                    w.WriteEndArray();
-                    w.WriteStartArray("map_ids");
-                    foreach (uint m in r.Maps) w.WriteNumberValue(m);
-                    w.WriteEndArray();
+                    w.WriteNumbers("prog_ids", r.Programs);
+                    w.WriteNumbers("map_ids", r.Maps);
                     w.WriteBoolean("kernel", r.Info.IsKernel);
                     if (r.Info.Name.Length > 0) w.WriteString("name", r.Info.Name);
                     w.WriteEndObject();

@@ -65,7 +65,7 @@ internal static class StructOpsCommand
                         }
                         w.WriteStartObject();
                         w.WritePropertyName("bpf_map_info");
-                        MapShow.WriteJson(w, MapShow.Read(handle, info));
+                        MapShow.Format.WriteJson(w, MapShow.Read(handle, info));
                         KernelMap map = KernelMap.FromHandle(handle);   // owns the same handle, disposed below
                         byte[] value = new byte[map.ValueBufferSize];
                         if (vmlinux is not null && map.TryLookup(new byte[map.KeySize], value))

@@ -38,4 +38,22 @@ internal static class BpftoolJson
         string sign = offset < TimeSpan.Zero ? "-" : "+";
         return local.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + sign + offset.ToString("hhmm", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Opens the object <c>show</c> prints for a program or map: id, type, and the name when it has one.</summary>
+    public static void WriteStart(Utf8JsonWriter w, uint id, string type, string name)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("id", id);
+        w.WriteString("type", type);
+        if (name.Length > 0) w.WriteString("name", name);
+    }
+
+    /// <summary>The start of <c>show</c>'s text for a program or map: <c>ID: TYPE  name NAME  </c>.</summary>
+    public static StringBuilder TextStart(uint id, string type, string name)
+    {
+        var s = new StringBuilder();
+        s.Append(CultureInfo.InvariantCulture, $"{id}: {type}  ");
+        if (name.Length > 0) s.Append("name ").Append(name).Append("  ");
+        return s;
+    }
 }

@@ -20,14 +20,10 @@ internal static class MapShow
         return new Row(info, fdInfo.Memlock, fdInfo.Frozen);
     }
 
-    /// <summary>bpftool's JSON object.</summary>
-    public static void WriteJson(Utf8JsonWriter w, Row row)
+    private static void WriteJson(Utf8JsonWriter w, Row row)
     {
         MapInfo i = row.Info;
-        w.WriteStartObject();
-        w.WriteNumber("id", i.Id);
-        w.WriteString("type", KernelEnumNames.Name(i.Type));
-        if (i.Name.Length > 0) w.WriteString("name", i.Name);
+        BpftoolJson.WriteStart(w, i.Id, KernelEnumNames.Name(i.Type), i.Name);
         w.WriteNumber("flags", (uint)i.Flags);
         w.WriteNumber("bytes_key", i.KeySize);
         w.WriteNumber("bytes_value", i.ValueSize);
@@ -39,13 +35,10 @@ internal static class MapShow
         w.WriteEndObject();
     }
 
-    /// <summary>bpftool's plain text.</summary>
-    public static string Text(Row row)
+    private static string Text(Row row)
     {
         MapInfo i = row.Info;
-        var s = new StringBuilder();
-        s.Append(C, $"{i.Id}: {KernelEnumNames.Name(i.Type)}  ");
-        if (i.Name.Length > 0) s.Append(C, $"name {i.Name}  ");
+        StringBuilder s = BpftoolJson.TextStart(i.Id, KernelEnumNames.Name(i.Type), i.Name);
         s.Append(C, $"flags 0x{(uint)i.Flags:x}\n");
         s.Append(C, $"\tkey {i.KeySize}B  value {i.ValueSize}B  max_entries {i.MaxEntries}");
         if (row.Memlock is { } memlock) s.Append(C, $"  memlock {memlock}B");
@@ -55,11 +48,10 @@ internal static class MapShow
         return s.ToString();
     }
 
-    /// <summary>The columns of the terminal table.</summary>
-    public static readonly string[] Header = ["ID", "TYPE", "NAME", "FLAGS", "KEY", "VALUE", "MAX_ENTRIES", "MEMLOCK", "BTF"];
+    /// <summary>How <c>map show</c> prints rows.</summary>
+    public static readonly ShowFormat<Row> Format = new("maps", ["ID", "TYPE", "NAME", "FLAGS", "KEY", "VALUE", "MAX_ENTRIES", "MEMLOCK", "BTF"], WriteJson, Text, Cells);
 
-    /// <summary>One table row.</summary>
-    public static string[] Cells(Row row)
+    private static string[] Cells(Row row)
     {
         MapInfo i = row.Info;
         return

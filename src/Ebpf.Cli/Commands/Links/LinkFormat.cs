@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
 namespace Ebpf.Cli.Commands.Links;
@@ -42,15 +43,11 @@ internal static class LinkFormat
         }
         if (pids.Count > 0)
         {
-            w.WriteStartArray("pids");
-            foreach (ObjectHolder holder in pids)
+            w.WriteObjects("pids", pids, (w, holder) =>
             {
-                w.WriteStartObject();
                 w.WriteNumber("pid", holder.ProcessId);
                 w.WriteString("comm", holder.Command);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            });
         }
         w.WriteEndObject();
     }

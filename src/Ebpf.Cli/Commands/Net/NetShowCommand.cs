@@ -143,14 +143,7 @@ internal static class NetShowCommand
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("flow_dissector");
-        foreach (uint id in flowDissector)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("id", id);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        w.WriteObjects("flow_dissector", flowDissector, (w, id) => w.WriteNumber("id", id));
         w.WriteEndObject();
         w.WriteEndArray();
     }
