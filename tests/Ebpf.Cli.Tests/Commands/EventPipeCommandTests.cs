@@ -58,7 +58,7 @@ public sealed class EventPipeCommandTests
         // Only CPU 0's ring exists: produce on CPU 0.
         var producer = Task.Factory.StartNew(() =>
         {
-            PinToCpu0();
+            CpuPinning.PinCurrentThread(0);
             while (!cli.IsCompleted)
             {
                 RunOnce(prog);
@@ -121,15 +121,6 @@ public sealed class EventPipeCommandTests
         Assert.Equal($"{marker} 7", doc.RootElement.GetProperty("message").GetString());
         Assert.True(doc.RootElement.GetProperty("pid").GetInt32() > 0);   // the producing thread of this test process
         Assert.Contains("bpf_trace_printk", doc.RootElement.GetProperty("function").GetString(), StringComparison.Ordinal);
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
-    private static extern int SchedSetAffinity(int pid, nuint size, ref ulong mask);
-
-    private static void PinToCpu0()
-    {
-        ulong mask = 1;
-        Assert.Equal(0, SchedSetAffinity(0, 8, ref mask));
     }
 }
 

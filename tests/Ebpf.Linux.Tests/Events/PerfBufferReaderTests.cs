@@ -10,7 +10,7 @@ namespace Ebpf.Linux.Tests.Events;
 /// while a reader drains the per-CPU rings: every sample comes from the CPU it was produced on, in order, and the lost
 /// counts the kernel reports equal the program's own count of failed outputs.
 /// </summary>
-public sealed partial class PerfBufferReaderTests
+public sealed class PerfBufferReaderTests
 {
     private const int Chunk = 5_000;           // the producer moves to the next CPU every Chunk events
     private readonly ITestOutputHelper _output;
@@ -44,18 +44,6 @@ public sealed partial class PerfBufferReaderTests
 
     private static int ExpectedCpu(IReadOnlyList<int> cpus, long seq) => seq < 0 ? -1 : cpus[(int)(seq / Chunk % cpus.Count)];
 
-    [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
-    private static partial int SchedSetAffinity(int pid, nuint size, ReadOnlySpan<ulong> mask);
-
-    /// <summary>Pins the calling thread to <paramref name="cpu"/>: test runs then write into that CPU's ring.</summary>
-    private static void PinTo(int cpu)
-    {
-        Span<ulong> mask = stackalloc ulong[16];
-        mask.Clear();
-        mask[cpu / 64] |= 1UL << (cpu % 64);
-        Assert.Equal(0, SchedSetAffinity(0, (nuint)(mask.Length * 8), mask));
-    }
-
     /// <summary>Runs <paramref name="count"/> events on a dedicated thread, Chunk at a time on each CPU in turn.</summary>
     private static Task Produce(KernelProgram prog, IReadOnlyList<int> cpus, long first, int count) =>
         Task.Factory.StartNew(() =>
@@ -63,7 +51,7 @@ public sealed partial class PerfBufferReaderTests
             for (long seq = first; seq < first + count;)
             {
                 int n = (int)Math.Min(Chunk - seq % Chunk, first + count - seq);
-                PinTo(ExpectedCpu(cpus, seq));
+                CpuPinning.PinCurrentThread(ExpectedCpu(cpus, seq));
                 EventProducers.Run(prog, n, n);
                 seq += n;
             }
