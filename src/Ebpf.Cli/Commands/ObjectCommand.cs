@@ -9,7 +9,7 @@ namespace Ebpf.Cli.Commands;
 /// <summary><c>ebpf object show FILE</c>: the programs and maps of a BPF object, as libbpf would load them.</summary>
 internal static class ObjectCommand
 {
-    private const string KernelBtf = "/sys/kernel/btf/vmlinux";
+    private const string KernelBtf = Linux.KernelBtf.VmlinuxPath;
 
     /// <summary>Creates the command.</summary>
     public static Command Create()
