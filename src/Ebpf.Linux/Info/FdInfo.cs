@@ -41,7 +41,8 @@ public sealed class FdInfo
         _fields.TryGetValue(field, out string? v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : null;
 
     /// <summary>Reads the fdinfo of <paramref name="handle"/>, an fd of this process (any kind of handle).</summary>
-    /// <exception cref="IOException">/proc is not mounted (or not readable), or the handle is closed.</exception>
+    /// <exception cref="IOException">/proc is not mounted (or not readable).</exception>
+    /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
     public static FdInfo Read(SafeHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
