@@ -9,7 +9,7 @@ internal static class BpfErrors
     /// <param name="subject">The object ("'blocklist'", "'xdp_prog' at /sys/fs/bpf/x").</param>
     internal static Exception Create(Errno errno, string operation, string subject)
     {
-        string what = $"{operation} {subject}: {errno.Describe()}";
+        string what = subject.Length == 0 ? $"{operation}: {errno.Describe()}" : $"{operation} {subject}: {errno.Describe()}";
         return errno switch
         {
             // EPERM from bpf() means missing capability (or, before 5.11, RLIMIT_MEMLOCK); keep the errno inside.
