@@ -9,13 +9,13 @@ internal static class BpfErrors
     /// <param name="subject">The object ("'blocklist'", "'xdp_prog' at /sys/fs/bpf/x").</param>
     internal static Exception Create(Errno errno, string operation, string subject)
     {
-        string what = $"{operation} {subject}: {errno.Describe()}";
+        string what = subject.Length == 0 ? $"{operation}: {errno.Describe()}" : $"{operation} {subject}: {errno.Describe()}";
         return errno switch
         {
             // EPERM from bpf() means missing capability (or, before 5.11, RLIMIT_MEMLOCK); keep the errno inside.
             Errno.EPERM or Errno.EACCES => new UnauthorizedAccessException(
                 $"{what}; needs CAP_BPF (and CAP_NET_ADMIN / CAP_PERFMON for some objects) or root", new BpfException(what, errno)),
-            Errno.ENOTSUPP or Errno.EOPNOTSUPP => new KernelFeatureMissingException(operation, detail: what),
+            Errno.ENOTSUPP or Errno.EOPNOTSUPP => new KernelFeatureMissingException(operation, what, null, new BpfException(what, errno)),
             Errno.ENOSYS => new KernelFeatureMissingException("bpf() system call", detail: what),
             _ => new BpfException(what, errno),
         };

@@ -1,35 +1,14 @@
 using System.Text;
-using Ebpf.Btf;
 using Ebpf.Linux.Interop;
 
 namespace Ebpf.Linux;
 
 /// <summary>
-/// The running kernel's own BTF (<c>/sys/kernel/btf/vmlinux</c>), and loading raw BTF into the kernel (BPF_BTF_LOAD)
-/// for maps and programs that need type information.
+/// BTF in the kernel: loading raw BTF (BPF_BTF_LOAD) for maps and programs that need type information, and reading the
+/// kernel's own BTF and loaded BTF objects back as <see cref="Ebpf.Btf.BtfSpec"/>s.
 /// </summary>
-public static class KernelBtf
+public static partial class KernelBtf
 {
-    /// <summary>Where the kernel exposes its BTF (CONFIG_DEBUG_INFO_BTF, Linux 5.5+).</summary>
-    public const string VmlinuxPath = "/sys/kernel/btf/vmlinux";
-
-    private static readonly Lazy<BtfSpec?> s_vmlinux = new(ReadVmlinux);
-
-    /// <summary>
-    /// The running kernel's BTF, parsed once per process: the target of CO-RE relocations and typed ksyms when the
-    /// caller names none. Null when the kernel exposes no BTF.
-    /// </summary>
-    /// <exception cref="BtfFormatException">The kernel's BTF cannot be parsed.</exception>
-    public static BtfSpec? Vmlinux => s_vmlinux.Value;
-
-    private static BtfSpec? ReadVmlinux()
-    {
-        byte[] raw;
-        try { raw = File.ReadAllBytes(VmlinuxPath); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
-        return BtfReader.Parse(raw);
-    }
-
     /// <summary>Loads raw BTF (header, types, strings, as <c>Ebpf.Btf.BtfWriter</c> or an object's .BTF section holds it).</summary>
     /// <returns>The BTF object's fd.</returns>
     /// <exception cref="BpfException">The kernel refused the BTF; the message carries the kernel's BTF log.</exception>

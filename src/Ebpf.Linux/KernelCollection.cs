@@ -33,7 +33,7 @@ public sealed class KernelCollection : ILoadedCollection
     /// <summary>Loads <paramref name="spec"/>: maps first, then programs, like libbpf's bpf_object__load.</summary>
     /// <remarks>
     /// CO-RE relocations and typed ksyms the spec left open (read without <see cref="CollectionLoadOptions.TargetBtf"/>)
-    /// are resolved here against the running kernel's BTF (<see cref="KernelBtf.Vmlinux"/>), as libbpf and
+    /// are resolved here against the running kernel's BTF (<see cref="KernelBtf.TryGetVmlinux"/>), as libbpf and
     /// cilium/ebpf do; <see cref="Spec"/> stays the spec as given.
     /// </remarks>
     /// <exception cref="BpfVerifierException">A program was rejected; carries the complete verifier log.</exception>
@@ -109,7 +109,7 @@ public sealed class KernelCollection : ILoadedCollection
     {
         ProgramSpec? pending = spec.Programs.FirstOrDefault(p => p.AutoLoad && p.HasPendingCoRe);
         if (pending is null) return spec;
-        BtfSpec target = KernelBtf.Vmlinux ?? throw new KernelFeatureMissingException("vmlinux BTF (CONFIG_DEBUG_INFO_BTF)",
+        if (!KernelBtf.TryGetVmlinux(out BtfSpec? target)) throw new KernelFeatureMissingException("vmlinux BTF (CONFIG_DEBUG_INFO_BTF)",
             $"program '{pending.Name}' of {spec.ObjectName} has CO-RE relocations and this kernel exposes no {KernelBtf.VmlinuxPath}; " +
             "read the object with CollectionLoadOptions.TargetBtf set to a BTF of this kernel", "5.5");
         return spec.ResolveKernelReferences(target);

@@ -11,6 +11,15 @@ public class KernelFeatureMissingException : NotSupportedException
         : base(detail is null ? $"{feature} is not supported by this kernel" : $"{feature} is not supported by this kernel: {detail}")
         => (Feature, Since) = (feature, since);
 
+    /// <summary>Creates an exception for <paramref name="feature"/> caused by <paramref name="inner"/>.</summary>
+    /// <param name="feature">What is missing, in kernel vocabulary.</param>
+    /// <param name="detail">Why we think so.</param>
+    /// <param name="since">The first Linux release with the feature, when known.</param>
+    /// <param name="inner">The failure that told (a <see cref="BpfException"/> keeps the kernel's errno).</param>
+    public KernelFeatureMissingException(string feature, string? detail, string? since, Exception? inner)
+        : base(detail is null ? $"{feature} is not supported by this kernel" : $"{feature} is not supported by this kernel: {detail}", inner)
+        => (Feature, Since) = (feature, since);
+
     /// <summary>Creates an exception with a plain message.</summary>
     public KernelFeatureMissingException() : this("feature") { }
 

@@ -215,10 +215,10 @@ public class CollectionLoadTests
     [InlineData("trace_openat.o", null)]
     public void Load_CoReWithoutTargetBtf_ResolvesAgainstTheRunningKernel(string relative, string? program)
     {
-        if (KernelBtf.Vmlinux is null) Assert.Skip($"{KernelBtf.VmlinuxPath} does not exist (no CONFIG_DEBUG_INFO_BTF)");
+        if (!KernelBtf.TryGetVmlinux(out BtfSpec? vmlinux)) Assert.Skip($"{KernelBtf.VmlinuxPath} does not exist (no CONFIG_DEBUG_INFO_BTF)");
         CollectionSpec pending = CollectionSpec.LoadFile(RepoPaths.BpfObject(relative));
         Assert.Contains(pending.Programs, p => p.HasPendingCoRe);
-        CollectionSpec direct = CollectionSpec.LoadFile(RepoPaths.BpfObject(relative), new CollectionLoadOptions { TargetBtf = KernelBtf.Vmlinux });
+        CollectionSpec direct = CollectionSpec.LoadFile(RepoPaths.BpfObject(relative), new CollectionLoadOptions { TargetBtf = vmlinux });
         using KernelCollection loaded = KernelAssert.RunOrSkip(() => KernelCollection.Load(pending));
         Assert.Same(pending, loaded.Spec);   // the caller's spec, not the resolved copy
         foreach (ProgramSpec spec in direct.Programs.Where(p => program is null || p.Name == program))

@@ -61,6 +61,23 @@ public sealed class FeatureTests
     }
 
     [Fact]
+    public void MiscProbes_AgreeWithBpftool_AndAreConclusiveOnKernelsThatHaveThem()
+    {
+        JsonElement misc = s_bpftool.GetProperty("misc");
+        (string Key, KernelFeature Feature)[] probes =
+        [
+            ("have_large_insn_limit", KernelFeatures.LargeInstructionLimit), ("have_bounded_loops", KernelFeatures.BoundedLoops),
+            ("have_v2_isa_extension", KernelFeatures.InstructionSetV2), ("have_v3_isa_extension", KernelFeatures.InstructionSetV3),
+        ];
+        foreach (var (key, feature) in probes)
+        {
+            Assert.True(misc.GetProperty(key).GetBoolean() == feature.IsSupported, $"{feature}: bpftool says {key} {misc.GetProperty(key)}");
+            // A kernel at least as new as the feature has it: a probe answering otherwise is broken, not the kernel.
+            if (KernelAssert.ReleaseAtLeast(feature.Since!)) Assert.Equal(ProbeResult.Present, feature.Result);
+        }
+    }
+
+    [Fact]
     public void LinkTypes_AndMisc()
     {
         foreach (LinkType t in new[] { LinkType.RawTracepoint, LinkType.Xdp, LinkType.Cgroup })

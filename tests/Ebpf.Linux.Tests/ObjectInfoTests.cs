@@ -137,4 +137,30 @@ public sealed class ObjectInfoTests
         Assert.Equal(Errno.EINVAL, e.Errno);
         Assert.Contains("load BTF", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TryOpenById_OpensLiveObjects_AndMissesIdsThatAreGone()
+    {
+        using var map = KernelMap.Create(MapType.Array, 4, 4, 1, "t_tryopen_map");
+        using var prog = TestPrograms.Return(ProgramType.SocketFilter, 0, "t_tryopen_prog");
+        Assert.True(KernelObjects.TryOpenMapById(map.Id, out SafeBpfHandle? mapHandle));
+        using (mapHandle) Assert.Equal(map.Id, MapInfo.Get(mapHandle).Id);
+        Assert.True(KernelObjects.TryOpenProgramById(prog.Id, out SafeBpfHandle? progHandle));
+        using (progHandle) Assert.Equal(prog.Id, ProgramInfo.Get(progHandle).Id);
+        Assert.False(KernelObjects.TryOpenMapById(uint.MaxValue, out SafeBpfHandle? none));
+        Assert.Null(none);
+        Assert.False(KernelObjects.TryOpenProgramById(uint.MaxValue, out _));
+        Assert.False(KernelObjects.TryOpenLinkById(uint.MaxValue, out _));
+        Assert.False(KernelObjects.TryOpenBtfById(uint.MaxValue, out _));
+
+        // A freed map's id goes with its last reference (a parallel bpftool listing may hold one for a moment).
+        uint stale;
+        using (var gone = KernelMap.Create(MapType.Array, 4, 4, 1, "t_tryopen_gone")) stale = gone.Id;
+        Assert.True(Links.HookObjects.Eventually(() =>
+        {
+            if (!KernelObjects.TryOpenMapById(stale, out SafeBpfHandle? h)) return true;
+            h.Dispose();
+            return false;
+        }), $"map id {stale} is still open");
+    }
 }

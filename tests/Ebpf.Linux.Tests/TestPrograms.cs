@@ -30,13 +30,8 @@ internal static class TestPrograms
     /// <summary>Where cgroup v2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid systems); skips without it.</summary>
     internal static string Cgroup2Root()
     {
-        foreach (string line in File.ReadLines("/proc/mounts"))
-        {
-            string[] f = line.Split(' ');
-            if (f.Length > 2 && f[2] == "cgroup2") return f[1];
-        }
-        Assert.Skip("no cgroup v2 mount");
-        return "";
+        if (!Ebpf.Linux.Links.Cgroup.TryFindMount(out string? root)) Assert.Skip("no cgroup v2 mount");
+        return root;
     }
 
     /// <summary>An open O_RDONLY | O_DIRECTORY fd of <paramref name="path"/> (a cgroup directory), closed on dispose.</summary>

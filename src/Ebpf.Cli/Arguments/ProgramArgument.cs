@@ -1,4 +1,3 @@
-using Ebpf.Cli.Kernel;
 using Ebpf.Linux;
 
 namespace Ebpf.Cli.Arguments;

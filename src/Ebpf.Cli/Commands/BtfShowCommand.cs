@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -29,8 +28,8 @@ internal static class BtfShowCommand
         if (!words.AtEnd) only = words.Reference("BTF", ObjectReferenceKind.Id).Id;
         words.End();
         // Who uses which BTF comes from the programs' and maps' info, as bpftool builds it.
-        var programs = KernelEnumeration.Programs();
-        var maps = KernelEnumeration.Maps();
+        var programs = KernelLookup.AllPrograms();
+        var maps = KernelLookup.AllMaps();
         var rows = new List<Row>();
         try
         {
@@ -67,12 +66,8 @@ internal static class BtfShowCommand
                     w.WriteStartObject();
                     w.WriteNumber("id", r.Info.Id);
                     w.WriteNumber("size", r.Info.Size);
-                    w.WriteStartArray("prog_ids");
-                    foreach (uint p in r.Programs) w.WriteNumberValue(p);
-                    w.WriteEndArray();
-                    w.WriteStartArray("map_ids");
-                    foreach (uint m in r.Maps) w.WriteNumberValue(m);
-                    w.WriteEndArray();
+                    w.WriteNumbers("prog_ids", r.Programs);
+                    w.WriteNumbers("map_ids", r.Maps);
                     w.WriteBoolean("kernel", r.Info.IsKernel);
                     if (r.Info.Name.Length > 0) w.WriteString("name", r.Info.Name);
                     w.WriteEndObject();

@@ -110,16 +110,12 @@ internal static class DisasmCommand
                     DisassemblyOptions withSymbols = options with { Symbols = section.ToDisassemblySymbols(elf) };
                     w.WriteStartObject();
                     w.WriteString("name", section.Name);
-                    w.WriteStartArray("functions");
-                    foreach (BpfFunction function in section.Functions)
+                    w.WriteObjects("functions", section.Functions, (w, function) =>
                     {
-                        w.WriteStartObject();
                         w.WriteString("name", function.Name);
                         w.WriteNumber("offset", function.Offset);
                         w.WriteNumber("insn_cnt", function.InstructionCount);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
+                    });
                     w.WritePropertyName("insns");
                     InstructionJson.WriteProgram(w, section.Instructions, withSymbols);
                     w.WriteEndObject();

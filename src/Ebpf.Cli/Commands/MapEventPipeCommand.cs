@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Ebpf.Btf;
@@ -66,35 +65,7 @@ internal static class MapEventPipeCommand
     }
 
     /// <summary>Opens the map a bpftool-style reference names (a name must match exactly one map).</summary>
-    internal static KernelMap Open(ObjectReference reference)
-    {
-        switch (reference.Kind)
-        {
-            case ObjectReferenceKind.Id:
-                return KernelMap.OpenById(reference.Id);
-            case ObjectReferenceKind.Pinned:
-                return KernelMap.OpenPinned(reference.Value);
-            default:
-                var matches = new List<KernelMap>();
-                foreach (uint id in KernelObjects.MapIds())
-                {
-                    KernelMap m;
-                    try
-                    {
-                        m = KernelMap.OpenById(id);
-                    }
-                    catch (BpfException)
-                    {
-                        continue;   // deleted meanwhile
-                    }
-                    if (m.Name == reference.Value) matches.Add(m);
-                    else m.Dispose();
-                }
-                if (matches.Count == 1) return matches[0];
-                foreach (KernelMap m in matches) m.Dispose();
-                throw new CliError(matches.Count == 0 ? $"no map named '{reference.Value}'" : $"{matches.Count} maps are named '{reference.Value}': use id or pinned");
-        }
-    }
+    private static KernelMap Open(ObjectReference reference) => KernelMap.FromHandle(KernelLookup.Map(reference).Handle);
 
     private sealed class Pipe(KernelMap map, bool json, long limit, string? structName)
     {
@@ -107,48 +78,24 @@ internal static class MapEventPipeCommand
 
         public int Run(int? cpu, int? index, double? timeoutSeconds)
         {
-            using var cts = new CancellationTokenSource();
-            if (timeoutSeconds is double t) cts.CancelAfter(TimeSpan.FromSeconds(t));
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            using var stop = new StopSignal(timeoutSeconds);
+            long lost = map.Type switch
             {
-                e.Cancel = true;
-                cts.Cancel();
+                MapType.PerfEventArray => RunPerf(cpu, index, stop.Token),
+                MapType.RingBuffer => RunRing(cpu, stop.Token),
+                _ => throw new CliError($"event_pipe: map '{map.Name}' is a {KernelEnumNames.Name(map.Type)}: expected a perf_event_array or a ringbuf"),
             };
-            Console.CancelKeyPress += onCancel;
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                cts.Cancel();
-            });
-            try
-            {
-                long lost = map.Type switch
-                {
-                    MapType.PerfEventArray => RunPerf(cpu, index, cts.Token),
-                    MapType.RingBuffer => RunRing(cpu, cts.Token),
-                    _ => throw new CliError($"event_pipe: map '{map.Name}' is a {KernelEnumNames.Name(map.Type)}: expected a perf_event_array or a ringbuf"),
-                };
-                if (json) JsonOutput.Write(_out, false, w => { w.WriteStartObject(); w.WriteNumber("received", _received); w.WriteNumber("lost", lost); w.WriteEndObject(); });
-                else _out.WriteLine($"received {_received}, lost {lost}");
-                _out.Flush();
-                return 0;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            if (json) JsonOutput.Write(_out, false, w => { w.WriteStartObject(); w.WriteNumber("received", _received); w.WriteNumber("lost", lost); w.WriteEndObject(); });
+            else _out.WriteLine($"received {_received}, lost {lost}");
+            _out.Flush();
+            return 0;
         }
 
         private long RunPerf(int? cpu, int? index, CancellationToken token)
         {
             using var reader = new PerfBufferReader(map, new PerfBufferOptions { Cpu = cpu, Index = index });
             PerfRecordHandler handler = (c, data) => Print(c, data);
-            using var stop = token.Register(() => reader.Dispose());   // wakes a blocked poll
-            while (!token.IsCancellationRequested && _received < limit)
-            {
-                reader.Poll(handler, TimeSpan.FromMilliseconds(200));
-                _out.Flush();
-            }
+            PollUntilStopped(reader, wait => reader.Poll(handler, wait), token);
             return reader.LostCount;
         }
 
@@ -157,13 +104,19 @@ internal static class MapEventPipeCommand
             if (cpu is not null) throw new CliError("event_pipe: cpu/index apply to perf event arrays, not to a ring buffer");
             using var reader = new RingBufferReader(map);
             RecordHandler handler = data => Print(null, data);
-            using var stop = token.Register(() => reader.Dispose());
+            PollUntilStopped(reader, wait => reader.Poll(handler, wait), token);
+            return 0;   // a ring buffer drops in the program (bpf_ringbuf_reserve fails): the reader never sees a loss
+        }
+
+        // Polls in short waits, flushing the output between them, until stopped or enough records came.
+        private void PollUntilStopped(IDisposable reader, Action<TimeSpan> poll, CancellationToken token)
+        {
+            using var wake = token.Register(reader.Dispose);   // wakes a blocked poll
             while (!token.IsCancellationRequested && _received < limit)
             {
-                reader.Poll(handler, TimeSpan.FromMilliseconds(200));
+                poll(TimeSpan.FromMilliseconds(200));
                 _out.Flush();
             }
-            return 0;   // a ring buffer drops in the program (bpf_ringbuf_reserve fails): the reader never sees a loss
         }
 
         private void Print(int? cpu, ReadOnlySpan<byte> data)
@@ -179,9 +132,7 @@ internal static class MapEventPipeCommand
                     w.WriteStartObject();
                     if (cpu is int c) w.WriteNumber("cpu", c);
                     w.WriteNumber("size", data.Length);
-                    w.WriteStartArray("data");
-                    foreach (byte b in data) w.WriteStringValue($"0x{b:x2}");
-                    w.WriteEndArray();
+                    BpftoolJson.WriteHexArray(w, "data", data);
                     if (_recordType != 0)
                     {
                         w.WritePropertyName("formatted");

@@ -9,7 +9,7 @@ namespace Ebpf.Cli.Commands;
 /// <summary><c>ebpf object show FILE</c>: the programs and maps of a BPF object, as libbpf would load them.</summary>
 internal static class ObjectCommand
 {
-    private const string KernelBtf = "/sys/kernel/btf/vmlinux";
+    private const string KernelBtf = Linux.KernelBtf.VmlinuxPath;
 
     /// <summary>Creates the command.</summary>
     public static Command Create()
@@ -49,10 +49,8 @@ internal static class ObjectCommand
         w.WriteString("file", path);
         w.WriteString("name", summary.ObjectName);
         w.WriteString("license", summary.License);
-        w.WriteStartArray("programs");
-        foreach (ProgramSummary p in summary.Programs)
+        w.WriteObjects("programs", summary.Programs, (w, p) =>
         {
-            w.WriteStartObject();
             w.WriteString("name", p.Name);
             w.WriteString("section", p.Section);
             w.WriteString("type", KernelEnumNames.Name(p.Type));
@@ -64,13 +62,10 @@ internal static class ObjectCommand
             w.WriteStartArray("maps");
             foreach (string m in p.Maps) w.WriteStringValue(m);
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("maps");
-        foreach ((MapSummary m, MapSpec mapSpec) in summary.Maps.Zip(spec.Maps))
+        });
+        w.WriteObjects("maps", summary.Maps.Zip(spec.Maps), (w, pair) =>
         {
-            w.WriteStartObject();
+            var (m, mapSpec) = pair;
             w.WriteString("name", m.Name);
             w.WriteString("type", KernelEnumNames.Name(m.Type));
             w.WriteNumber("bytes_key", m.KeySize);
@@ -79,9 +74,7 @@ internal static class ObjectCommand
             w.WriteNumber("flags", m.Flags);
             w.WriteString("pinning", m.Pinning == MapPinning.ByName ? "by_name" : "none");
             if (mapSpec.InnerMap is { } inner) w.WriteString("inner_map_type", KernelEnumNames.Name(inner.Type));
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Ebpf.Cli.Output;
 using Ebpf.Linux.Events;
 
@@ -29,48 +28,29 @@ internal static class ProgTracelogCommand
             bool json = parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty);
             long limit = parse.GetValue(count) ?? long.MaxValue;
             string? filter = parse.GetValue(grep);
-            using var cts = new CancellationTokenSource();
-            if (parse.GetValue(timeout) is double t) cts.CancelAfter(TimeSpan.FromSeconds(t));
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                cts.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                cts.Cancel();
-            });
+            using var stop = new StopSignal(parse.GetValue(timeout));
+            using var reader = new TracePipeReader();
+            long printed = 0;
             try
             {
-                using var reader = new TracePipeReader();
-                long printed = 0;
-                try
+                Task.Run(async () =>
                 {
-                    Task.Run(async () =>
+                    await foreach (string line in reader.ReadLinesAsync(stop.Token).ConfigureAwait(false))
                     {
-                        await foreach (string line in reader.ReadLinesAsync(cts.Token).ConfigureAwait(false))
-                        {
-                            TraceLine.TryParse(line, out TraceLine? parsed);
-                            if (filter is not null && !(parsed?.Message ?? line).Contains(filter, StringComparison.Ordinal)) continue;
-                            if (json && parsed is not null) JsonOutput.Write(Console.Out, false, w => WriteJson(w, parsed));
-                            else if (!json) Console.Out.WriteLine(line);
-                            else continue;
-                            if (++printed >= limit) break;
-                        }
-                    }).GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException)
-                {
-                    // Ctrl-C or --timeout: a normal end
-                }
-                return 0;
+                        TraceLine.TryParse(line, out TraceLine? parsed);
+                        if (filter is not null && !(parsed?.Message ?? line).Contains(filter, StringComparison.Ordinal)) continue;
+                        if (json && parsed is not null) JsonOutput.Write(Console.Out, false, w => WriteJson(w, parsed));
+                        else if (!json) Console.Out.WriteLine(line);
+                        else continue;
+                        if (++printed >= limit) break;
+                    }
+                }).GetAwaiter().GetResult();
             }
-            finally
+            catch (OperationCanceledException)
             {
-                Console.CancelKeyPress -= onCancel;
+                // Ctrl-C or --timeout: a normal end
             }
+            return 0;
         });
         return command;
     }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Ebpf.Btf;
 using Ebpf.Cli.Arguments;
 using Ebpf.Cli.Commands.Map;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -36,12 +35,12 @@ internal static class StructOpsCommand
     private static int Run(string[] args, OutputMode mode, bool dump)
     {
         var words = new Words(args, dump ? "struct_ops dump" : "struct_ops show");
-        var maps = words.AtEnd ? KernelEnumeration.Maps() : KernelLookup.Maps(words.Reference("STRUCT_OPS_MAP", ObjectReferenceKind.Id, ObjectReferenceKind.Name));
+        var maps = words.AtEnd ? KernelLookup.AllMaps() : KernelLookup.Maps(words.Reference("STRUCT_OPS_MAP", ObjectReferenceKind.Id, ObjectReferenceKind.Name));
         words.End();
         try
         {
             var structOps = maps.Where(m => m.Info.Type == MapType.StructOps).ToList();
-            BtfSpec? vmlinux = structOps.Count > 0 ? MapBtf.Vmlinux : null;
+            BtfSpec? vmlinux = structOps.Count > 0 && KernelBtf.TryGetVmlinux(out BtfSpec? kernel) ? kernel : null;
             string KernelStruct(MapInfo info)
             {
                 if (vmlinux is null || info.BtfVmlinuxValueTypeId == 0) return "";
@@ -66,7 +65,7 @@ internal static class StructOpsCommand
                         }
                         w.WriteStartObject();
                         w.WritePropertyName("bpf_map_info");
-                        MapShow.WriteJson(w, MapShow.Read(handle, info));
+                        MapShow.Format.WriteJson(w, MapShow.Read(handle, info));
                         KernelMap map = KernelMap.FromHandle(handle);   // owns the same handle, disposed below
                         byte[] value = new byte[map.ValueBufferSize];
                         if (vmlinux is not null && map.TryLookup(new byte[map.KeySize], value))

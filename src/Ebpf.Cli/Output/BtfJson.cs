@@ -23,7 +23,7 @@ internal static class BtfJson
         w.WriteStartObject();
         w.WriteNumber("id", id);
         w.WriteString("kind", BtfRawFormatter.KindName(type.Kind));
-        w.WriteString("name", type.IsAnonymous ? "(anon)" : type.Name);
+        w.WriteString("name", type.IsAnonymous ? Anon : type.Name);
         switch (type)
         {
             case BtfInt t:
@@ -39,46 +39,34 @@ internal static class BtfJson
                 break;
             case BtfComposite c:
                 w.WriteNumber("size", c.Size);
-                w.WriteNumber("vlen", c.Members.Count);
-                w.WriteStartArray("members");
-                foreach (BtfMember m in c.Members)
+                WriteList(w, "members", c.Members, (w, m) =>
                 {
-                    w.WriteStartObject();
-                    w.WriteString("name", m.Name.Length == 0 ? "(anon)" : m.Name);
+                    w.WriteString("name", OrAnon(m.Name));
                     w.WriteNumber("type_id", m.Type);
                     w.WriteNumber("bits_offset", m.BitOffset);
                     if (m.BitfieldSize != 0) w.WriteNumber("bitfield_size", m.BitfieldSize);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 break;
             case BtfEnum e:
                 w.WriteString("encoding", e.IsSigned ? "SIGNED" : "UNSIGNED");
                 w.WriteNumber("size", e.Size);
-                w.WriteNumber("vlen", e.Values.Count);
-                w.WriteStartArray("values");
-                foreach (BtfEnumValue v in e.Values)
+                WriteList(w, "values", e.Values, (w, v) =>
                 {
-                    w.WriteStartObject();
                     w.WriteString("name", v.Name);
                     if (e.IsSigned) w.WriteNumber("val", e.Is64 ? v.Value : (int)v.Value);
                     // bpftool 7.1 sign-extends 32-bit values before printing them unsigned (so -5 shows as
                     // 18446744073709551611 in JSON but 4294967291 in raw text): its JSON is the contract, keep it.
                     else w.WriteNumber("val", e.Is64 ? (ulong)v.Value : (ulong)(long)(int)v.Value);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 break;
             case BtfForward f:
                 w.WriteString("fwd_kind", f.IsUnion ? "union" : "struct");
                 break;
             case BtfFunc f:
-                w.WriteNumber("type_id", f.Type);
-                w.WriteString("linkage", BtfRawFormatter.Linkage(f.Linkage));
+                WriteLinkage(w, f.Type, f.Linkage);
                 break;
             case BtfVar v:
-                w.WriteNumber("type_id", v.Type);
-                w.WriteString("linkage", BtfRawFormatter.Linkage(v.Linkage));
+                WriteLinkage(w, v.Type, v.Linkage);
                 break;
             case BtfDeclTag d:
                 w.WriteNumber("type_id", d.Type);
@@ -89,30 +77,20 @@ internal static class BtfJson
                 break;
             case BtfFuncProto p:
                 w.WriteNumber("ret_type_id", p.ReturnType);
-                w.WriteNumber("vlen", p.Parameters.Count);
-                w.WriteStartArray("params");
-                foreach (BtfParameter param in p.Parameters)
+                WriteList(w, "params", p.Parameters, (w, param) =>
                 {
-                    w.WriteStartObject();
-                    w.WriteString("name", param.Name.Length == 0 ? "(anon)" : param.Name);
+                    w.WriteString("name", OrAnon(param.Name));
                     w.WriteNumber("type_id", param.Type);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 break;
             case BtfDataSec d:
                 w.WriteNumber("size", d.Size);
-                w.WriteNumber("vlen", d.Variables.Count);
-                w.WriteStartArray("vars");
-                foreach (BtfVarSecInfo v in d.Variables)
+                WriteList(w, "vars", d.Variables, (w, v) =>
                 {
-                    w.WriteStartObject();
                     w.WriteNumber("type_id", v.Type);
                     w.WriteNumber("offset", v.Offset);
                     w.WriteNumber("size", v.Size);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 break;
             case BtfFloat f:
                 w.WriteNumber("size", f.Size);
@@ -121,4 +99,20 @@ internal static class BtfJson
         w.WriteEndObject();
     }
 
+    private const string Anon = "(anon)";
+
+    private static string OrAnon(string name) => name.Length == 0 ? Anon : name;
+
+    // bpftool writes a list's length as vlen just before the list.
+    private static void WriteList<T>(Utf8JsonWriter w, string name, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> fields)
+    {
+        w.WriteNumber("vlen", items.Count);
+        w.WriteObjects(name, items, fields);
+    }
+
+    private static void WriteLinkage(Utf8JsonWriter w, uint type, BtfLinkage linkage)
+    {
+        w.WriteNumber("type_id", type);
+        w.WriteString("linkage", BtfRawFormatter.Linkage(linkage));
+    }
 }

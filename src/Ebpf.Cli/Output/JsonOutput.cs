@@ -20,4 +20,28 @@ internal static class JsonOutput
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
+
+    /// <summary>
+    /// Writes the array property <paramref name="name"/> with one object per item, <paramref name="fields"/> writing
+    /// each object's fields: the shape of bpftool's lists (members, pids, functions, maps...).
+    /// </summary>
+    public static void WriteObjects<T>(this Utf8JsonWriter w, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> fields)
+    {
+        w.WriteStartArray(name);
+        foreach (T item in items)
+        {
+            w.WriteStartObject();
+            fields(w, item);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes the array property <paramref name="name"/> of numbers (bpftool's <c>map_ids</c>, <c>prog_ids</c>).</summary>
+    public static void WriteNumbers(this Utf8JsonWriter w, string name, IEnumerable<uint> values)
+    {
+        w.WriteStartArray(name);
+        foreach (uint v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
 }

@@ -13,6 +13,23 @@ namespace Ebpf.Cli.Output;
 /// </summary>
 internal sealed class MapElementOutput(KernelMap map, MapInfo info, BtfSpec? btf)
 {
+    /// <summary>The output for <paramref name="map"/>, rendered through the BTF it was created with when it has any.</summary>
+    public static MapElementOutput For(KernelMap map, MapInfo info) => new(map, info, BtfOf(info));
+
+    // vmlinux's for struct_ops values, else the map's own. Rendering is a bonus: without BTF the bytes are still printed.
+    private static BtfSpec? BtfOf(MapInfo info)
+    {
+        try
+        {
+            if (info.BtfVmlinuxValueTypeId != 0) return KernelBtf.TryGetVmlinux(out BtfSpec? vmlinux) ? vmlinux : null;
+            return info.BtfValueTypeId != 0 && info.BtfId != 0 ? KernelBtf.Read(info.BtfId) : null;
+        }
+        catch (Exception e) when (e is BpfException or BtfFormatException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
     private uint ValueType => info.BtfVmlinuxValueTypeId != 0 ? info.BtfVmlinuxValueTypeId : info.BtfValueTypeId;
 
     /// <summary>Whether values render through BTF (bpftool then prints only the formatted form as text).</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Ebpf.Cli.Kernel;
 using Ebpf.Linux;
 
 namespace Ebpf.Cli.Output;
@@ -16,16 +15,12 @@ internal static class ProgramShow
 
     /// <summary>Reads what <c>prog show</c> prints about the program behind <paramref name="handle"/>.</summary>
     public static Row Read(SafeBpfHandle handle, ProgramInfo info) =>
-        new(info, FdInfo.Number(FdInfo.Read(handle), "memlock"), BootClock.ToWallClock(info.LoadTime));
+        new(info, FdInfo.Read(handle).Memlock, BootClock.ToWallClock(info.LoadTime));
 
-    /// <summary>bpftool's JSON object.</summary>
-    public static void WriteJson(Utf8JsonWriter w, Row row)
+    private static void WriteJson(Utf8JsonWriter w, Row row)
     {
         ProgramInfo i = row.Info;
-        w.WriteStartObject();
-        w.WriteNumber("id", i.Id);
-        w.WriteString("type", KernelEnumNames.Name(i.Type));
-        if (i.FullName.Length > 0) w.WriteString("name", i.FullName);
+        BpftoolJson.WriteStart(w, i.Id, KernelEnumNames.Name(i.Type), i.FullName);
         w.WriteString("tag", Tag(i));
         w.WriteBoolean("gpl_compatible", i.GplCompatible);
         if (i.RunTime > TimeSpan.Zero)
@@ -41,29 +36,22 @@ internal static class ProgramShow
         w.WriteBoolean("jited", jited);
         if (jited) w.WriteNumber("bytes_jited", i.JitedInstructions.Length);
         if (row.Memlock is { } memlock) w.WriteNumber("bytes_memlock", memlock);
-        if (!i.MapIds.IsEmpty)
-        {
-            w.WriteStartArray("map_ids");
-            foreach (uint id in i.MapIds) w.WriteNumberValue(id);
-            w.WriteEndArray();
-        }
+        if (!i.MapIds.IsEmpty) w.WriteNumbers("map_ids", i.MapIds);
         if (i.BtfId != 0) w.WriteNumber("btf_id", i.BtfId);
         w.WriteEndObject();
     }
 
-    /// <summary>bpftool's plain text (4 lines at most).</summary>
-    public static string Text(Row row)
+    // bpftool's plain text, 4 lines at most.
+    private static string Text(Row row)
     {
         ProgramInfo i = row.Info;
-        var s = new StringBuilder();
-        s.Append(C, $"{i.Id}: {KernelEnumNames.Name(i.Type)}  ");
-        if (i.FullName.Length > 0) s.Append(C, $"name {i.FullName}  ");
+        StringBuilder s = BpftoolJson.TextStart(i.Id, KernelEnumNames.Name(i.Type), i.FullName);
         s.Append(C, $"tag {Tag(i)}");
         if (i.GplCompatible) s.Append("  gpl");
         if (i.RunTime > TimeSpan.Zero) s.Append(C, $" run_time_ns {i.RunTime.Ticks * 100} run_cnt {i.RunCount}");
         if (i.RecursionMisses != 0) s.Append(C, $" recursion_misses {i.RecursionMisses}");
         s.Append('\n');
-        s.Append(C, $"\tloaded_at {BootClock.Format(row.LoadedAt)}  uid {i.CreatedByUid}\n");
+        s.Append(C, $"\tloaded_at {BpftoolJson.Time(row.LoadedAt)}  uid {i.CreatedByUid}\n");
         s.Append(C, $"\txlated {i.XlatedInstructions.Length * 8}B");
         s.Append(i.JitedInstructions.IsEmpty ? "  not jited" : string.Create(C, $"  jited {i.JitedInstructions.Length}B"));
         if (row.Memlock is { } memlock) s.Append(C, $"  memlock {memlock}B");
@@ -73,16 +61,15 @@ internal static class ProgramShow
         return s.ToString();
     }
 
-    /// <summary>The columns of the terminal table.</summary>
-    public static readonly string[] Header = ["ID", "TYPE", "NAME", "TAG", "LOADED", "XLATED", "JITED", "MAPS", "BTF"];
+    /// <summary>How <c>prog show</c> prints rows.</summary>
+    public static readonly ShowFormat<Row> Format = new("programs", ["ID", "TYPE", "NAME", "TAG", "LOADED", "XLATED", "JITED", "MAPS", "BTF"], WriteJson, Text, Cells);
 
-    /// <summary>One table row.</summary>
-    public static string[] Cells(Row row)
+    private static string[] Cells(Row row)
     {
         ProgramInfo i = row.Info;
         return
         [
-            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.FullName, Tag(i), BootClock.Format(row.LoadedAt),
+            i.Id.ToString(C), KernelEnumNames.Name(i.Type), i.FullName, Tag(i), BpftoolJson.Time(row.LoadedAt),
             (i.XlatedInstructions.Length * 8).ToString(C) + "B", i.JitedInstructions.IsEmpty ? "-" : i.JitedInstructions.Length.ToString(C) + "B",
             BpftoolJson.IdList(i.MapIds), i.BtfId == 0 ? "-" : i.BtfId.ToString(C),
         ];

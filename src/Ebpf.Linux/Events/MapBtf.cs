@@ -17,9 +17,7 @@ public static class MapBtf
         MapInfo info = map.Info();
         uint btfId = info.BtfId != 0 ? info.BtfId : ProgramBtfUsing(info.Id);
         if (btfId == 0) return null;
-        using SafeBpfHandle btf = KernelObjects.OpenBtfById(btfId);
-        byte[] data = BtfInfo.Get(btf, includeData: true).Data ?? [];
-        return BtfReader.Parse(data);
+        return KernelBtf.Read(btfId);
     }
 
     private static uint ProgramBtfUsing(uint mapId)

@@ -43,6 +43,21 @@ public static class KernelFeatures
     /// <summary>Atomic instructions beyond BPF_XADD: fetch-add, and, or, xor, xchg, cmpxchg (Linux 5.12+).</summary>
     public static KernelFeature AtomicFetch { get; } = new("BPF_ATOMIC with BPF_FETCH", "5.12", Probes.AtomicFetch);
 
+    /// <summary>ISA v2 instructions: jlt, jle, jslt, jsle (Linux 4.14+; bpftool's <c>have_v2_isa_extension</c>).</summary>
+    public static KernelFeature InstructionSetV2 { get; } = new("BPF ISA v2", "4.14", Probes.InstructionSetV2);
+
+    /// <summary>ISA v3 instructions: 32-bit jumps (Linux 5.1+; bpftool's <c>have_v3_isa_extension</c>).</summary>
+    public static KernelFeature InstructionSetV3 { get; } = new("BPF ISA v3", "5.1", Probes.InstructionSetV3);
+
+    /// <summary>
+    /// Programs longer than 4096 instructions (BPF_MAXINSNS) for privileged loaders: the verifier's limit of one million
+    /// processed instructions (Linux 5.2+; bpftool's <c>have_large_insn_limit</c>).
+    /// </summary>
+    public static KernelFeature LargeInstructionLimit { get; } = new("BPF_COMPLEXITY_LIMIT_INSNS", "5.2", Probes.LargeInstructionLimit);
+
+    /// <summary>Bounded loops: backward jumps the verifier proves to end (Linux 5.3+; bpftool's <c>have_bounded_loops</c>).</summary>
+    public static KernelFeature BoundedLoops { get; } = new("bounded loops", "5.3", Probes.BoundedLoops);
+
     /// <summary>Whether maps of <paramref name="type"/> can be created.</summary>
     public static KernelFeature MapType(MapType type) =>
         s_mapTypes.GetOrAdd(type, t => new KernelFeature(KernelNames.Of(t), MapSince(t), () => Probes.MapType(t)));

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ebpf.Linux.Interop;
 
 namespace Ebpf.Linux;
@@ -35,6 +36,30 @@ public static class KernelObjects
     /// <summary>Opens the BTF object with <paramref name="id"/>.</summary>
     /// <exception cref="BpfException">ENOENT: no such BTF object (any more).</exception>
     public static SafeBpfHandle OpenBtfById(uint id) => Open(BpfCommand.BtfGetFdById, id, "BTF");
+
+    /// <summary>Opens the program with <paramref name="id"/>; false when there is none (any more): ids go stale as programs unload.</summary>
+    /// <exception cref="BpfException">Any other failure (EPERM: needs CAP_SYS_ADMIN).</exception>
+    public static bool TryOpenProgramById(uint id, [NotNullWhen(true)] out SafeBpfHandle? handle) => TryOpen(BpfCommand.ProgGetFdById, id, "program", out handle);
+
+    /// <summary>Opens the map with <paramref name="id"/>; false when there is none (any more).</summary>
+    /// <exception cref="BpfException">Any other failure (EPERM: needs CAP_SYS_ADMIN).</exception>
+    public static bool TryOpenMapById(uint id, [NotNullWhen(true)] out SafeBpfHandle? handle) => TryOpen(BpfCommand.MapGetFdById, id, "map", out handle);
+
+    /// <summary>Opens the link with <paramref name="id"/>; false when there is none (any more).</summary>
+    /// <exception cref="BpfException">Any other failure (EPERM: needs CAP_SYS_ADMIN).</exception>
+    public static bool TryOpenLinkById(uint id, [NotNullWhen(true)] out SafeBpfHandle? handle) => TryOpen(BpfCommand.LinkGetFdById, id, "link", out handle);
+
+    /// <summary>Opens the BTF object with <paramref name="id"/>; false when there is none (any more).</summary>
+    /// <exception cref="BpfException">Any other failure (EPERM: needs CAP_SYS_ADMIN).</exception>
+    public static bool TryOpenBtfById(uint id, [NotNullWhen(true)] out SafeBpfHandle? handle) => TryOpen(BpfCommand.BtfGetFdById, id, "BTF", out handle);
+
+    private static bool TryOpen(BpfCommand command, uint id, string kind, [NotNullWhen(true)] out SafeBpfHandle? handle)
+    {
+        var attr = new GetIdAttr { StartId = id };
+        int r = Bpf.Invoke(command, ref attr);
+        handle = r == -(int)Errno.ENOENT ? null : BpfErrors.CheckFd(r, $"open {kind}", $"id {id}");
+        return handle is not null;
+    }
 
     private static IEnumerable<uint> Ids(BpfCommand command, string kind)
     {

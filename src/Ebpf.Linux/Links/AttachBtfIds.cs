@@ -11,7 +11,7 @@ namespace Ebpf.Linux.Links;
 /// </summary>
 internal static class AttachBtfIds
 {
-    internal const string VmlinuxPath = "/sys/kernel/btf/vmlinux";
+    internal const string VmlinuxPath = KernelBtf.VmlinuxPath;
     private const int KindTypedef = 8, KindFunc = 12;
 
     private static readonly Lazy<Dictionary<(string, int), uint>> s_index = new(() => Index(File.ReadAllBytes(VmlinuxPath)));

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Ebpf.Linux.Netlink;
 
 namespace Ebpf.Linux.Links;
@@ -45,7 +44,7 @@ public sealed class ClsactAttachment : ITcAttachment
             try
             {
                 socket.Request(new NetlinkMessage(RtmNewQdisc, NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck | FlagCreate | FlagExclusive)
-                    .Raw(TcHeader(ifindex, ClsactHandle, ClsactParent, 0)).String(TcaKind, "clsact"), $"add clsact qdisc to ifindex {ifindex}");
+                    .Raw(RouteHeaders.TrafficControl(ifindex, ClsactHandle, ClsactParent, 0)).String(TcaKind, "clsact"), $"add clsact qdisc to ifindex {ifindex}");
                 created = true;
             }
             catch (BpfException e) when (e.Errno == Errno.EEXIST) { }   // shared with other filters: leave it
@@ -85,7 +84,7 @@ public sealed class ClsactAttachment : ITcAttachment
         try
         {
             var message = new NetlinkMessage(RtmNewTfilter, (ushort)(NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck | flags))
-                .Raw(TcHeader(ifindex, handle, Parent(direction), Info(priority)))
+                .Raw(RouteHeaders.TrafficControl(ifindex, handle, Parent(direction), Info(priority)))
                 .String(TcaKind, "bpf")
                 .BeginNested(TcaOptions)
                 .U32(TcaBpfFd, (uint)(int)program.Handle.DangerousGetHandle())
@@ -108,7 +107,7 @@ public sealed class ClsactAttachment : ITcAttachment
         try
         {
             _socket.Request(new NetlinkMessage(RtmDelTfilter, NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck)
-                .Raw(TcHeader(Ifindex, FilterHandle, Parent(Direction), Info(Priority))).String(TcaKind, "bpf"), $"delete bpf filter from ifindex {Ifindex}");
+                .Raw(RouteHeaders.TrafficControl(Ifindex, FilterHandle, Parent(Direction), Info(Priority))).String(TcaKind, "bpf"), $"delete bpf filter from ifindex {Ifindex}");
             if (_createdQdisc) TryDeleteQdisc(_socket, Ifindex);
         }
         finally
@@ -122,27 +121,15 @@ public sealed class ClsactAttachment : ITcAttachment
         try
         {
             socket.Request(new NetlinkMessage(RtmDelQdisc, NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck)
-                .Raw(TcHeader(ifindex, ClsactHandle, ClsactParent, 0)).String(TcaKind, "clsact"), $"delete clsact qdisc of ifindex {ifindex}");
+                .Raw(RouteHeaders.TrafficControl(ifindex, ClsactHandle, ClsactParent, 0)).String(TcaKind, "clsact"), $"delete clsact qdisc of ifindex {ifindex}");
         }
         catch (BpfException e) when (e.Errno is Errno.ENOENT or Errno.EINVAL) { }   // already gone with the interface
     }
 
-    // TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS / TC_H_MIN_EGRESS)
-    private static uint Parent(TcDirection direction) => direction == TcDirection.Ingress ? 0xFFFFFFF2 : 0xFFFFFFF3;
+    private static uint Parent(TcDirection direction) => (uint)(direction == TcDirection.Ingress ? TcFilterParent.ClsactIngress : TcFilterParent.ClsactEgress);
 
     // tcm_info = TC_H_MAKE(prio << 16, htons(ETH_P_ALL))
     private static uint Info(ushort priority) => ((uint)priority << 16) | 0x0300;
-
-    // struct tcmsg { u8 family; u8 pad1; u16 pad2; s32 ifindex; u32 handle; u32 parent; u32 info; }
-    private static byte[] TcHeader(int ifindex, uint handle, uint parent, uint info)
-    {
-        byte[] h = new byte[20];
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(4), ifindex);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(8), handle);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(12), parent);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(16), info);
-        return h;
-    }
 
     /// <summary>For messages.</summary>
     public override string ToString() => $"clsact {Direction} bpf filter prio {Priority} handle {FilterHandle} on ifindex {Ifindex}";

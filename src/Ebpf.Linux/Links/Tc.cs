@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Ebpf.Linux.Netlink;
 
 namespace Ebpf.Linux.Links;
@@ -6,8 +5,6 @@ namespace Ebpf.Linux.Links;
 /// <summary>Attaches TC programs the best way the kernel offers, and reports what is attached to an interface.</summary>
 public static class Tc
 {
-    private const ushort RtmGetTfilter = 46, TcaKind = 1, TcaOptions = 2, TcaBpfId = 11;
-
     /// <summary>
     /// Attaches <paramref name="program"/> (a SchedClassifier) to <paramref name="direction"/> of interface
     /// <paramref name="ifindex"/> in the calling thread's namespace: a <see cref="TcxLink"/> when the kernel has tcx
@@ -50,33 +47,7 @@ public static class Tc
         return ids;
     }
 
-    private static List<uint> ClsactProgramIds(int ifindex, TcDirection direction)
-    {
-        var ids = new List<uint>();
-        using var socket = NetlinkSocket.Open();
-        byte[] header = new byte[20];   // struct tcmsg
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), ifindex);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(12), direction == TcDirection.Ingress ? 0xFFFFFFF2 : 0xFFFFFFF3);
-        List<byte[]> answers;
-        try
-        {
-            answers = socket.Request(new NetlinkMessage(RtmGetTfilter, NetlinkSocket.FlagRequest | NetlinkSocket.FlagDump).Raw(header),
-                $"list TC filters of ifindex {ifindex} {direction}");
-        }
-        catch (BpfException e) when (e.Errno is Errno.EINVAL or Errno.ENOENT) { return ids; }   // no clsact qdisc
-        foreach (byte[] answer in answers)
-        {
-            bool isBpf = false;
-            uint id = 0;
-            foreach (var (type, value) in NetlinkMessage.Attributes(answer, 20))
-            {
-                if (type == TcaKind) isBpf = value.AsSpan().StartsWith("bpf\0"u8);
-                else if (type == TcaOptions)
-                    foreach (var (option, optionValue) in NetlinkMessage.Attributes(value, 0))
-                        if (option == TcaBpfId) id = BinaryPrimitives.ReadUInt32LittleEndian(optionValue);
-            }
-            if (isBpf && id != 0) ids.Add(id);
-        }
-        return ids;
-    }
+    private static IEnumerable<uint> ClsactProgramIds(int ifindex, TcDirection direction) =>
+        TcBpfFilter.List(ifindex, direction == TcDirection.Ingress ? TcFilterParent.ClsactIngress : TcFilterParent.ClsactEgress)
+            .Where(f => f.ProgramId != 0).Select(f => f.ProgramId);
 }

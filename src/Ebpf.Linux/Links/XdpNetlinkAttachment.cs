@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Ebpf.Linux.Netlink;
 
 namespace Ebpf.Linux.Links;
@@ -10,9 +9,8 @@ namespace Ebpf.Linux.Links;
 /// </summary>
 public sealed class XdpNetlinkAttachment : IDisposable
 {
-    private const ushort RtmGetLink = 18, RtmSetLink = 19;       // the answer to RTM_GETLINK is an RTM_NEWLINK
-    private const ushort IflaXdp = 43, IflaXdpFd = 1, IflaXdpAttached = 2, IflaXdpFlags = 3, IflaXdpProgId = 4;
-    private const ushort IflaXdpExpectedFd = 8;
+    private const ushort RtmSetLink = 19;
+    private const ushort IflaXdpFd = 1, IflaXdpFlags = 3, IflaXdpExpectedFd = 8;   // inside IFLA_XDP
     private const uint UpdateIfNoExist = 1, Replace = 1u << 4;  // XDP_FLAGS_UPDATE_IF_NOEXIST, XDP_FLAGS_REPLACE (5.7+)
     private readonly NetlinkSocket _socket;
     private bool _detached;
@@ -36,23 +34,11 @@ public sealed class XdpNetlinkAttachment : IDisposable
     /// <exception cref="BpfException">EBUSY: a program (or an XDP link) is attached; ENODEV: no such interface.</exception>
     public static XdpNetlinkAttachment Attach(KernelProgram program, int ifindex, XdpMode mode = XdpMode.Default, bool replace = false)
     {
-        ArgumentNullException.ThrowIfNull(program);
-        if (program.Type != ProgramType.Xdp) throw new ArgumentException($"{program} is not an XDP program", nameof(program));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ifindex, 1);
+        CheckArguments(program, ifindex);
         var socket = NetlinkSocket.Open();
         try
         {
-            bool added = false;
-            program.Handle.DangerousAddRef(ref added);
-            try
-            {
-                int fd = (int)program.Handle.DangerousGetHandle();
-                Set(socket, ifindex, fd, (uint)mode | (replace ? 0 : UpdateIfNoExist), $"attach XDP {program} by netlink to ifindex {ifindex} ({mode})");
-            }
-            finally
-            {
-                if (added) program.Handle.DangerousRelease();
-            }
+            SetProgram(socket, ifindex, program, mode, replace);
             return new XdpNetlinkAttachment(socket, ifindex, mode);
         }
         catch
@@ -63,29 +49,53 @@ public sealed class XdpNetlinkAttachment : IDisposable
     }
 
     /// <summary>
-    /// The XDP program attached to interface <paramref name="ifindex"/> of the calling thread's namespace (by link or
-    /// netlink), as <c>ip link show</c> reports it, or null when none is.
+    /// Attaches <paramref name="program"/> to interface <paramref name="ifindex"/> of the calling thread's namespace
+    /// without an owner, as <c>bpftool net attach xdp</c> and <c>ip link set dev X xdp</c> do: it stays attached, after
+    /// this process too, until <see cref="DetachFromInterface"/> (or until the interface goes). For an attachment that
+    /// detaches when disposed, use <see cref="Attach"/>.
     /// </summary>
-    public static XdpAttachmentInfo? Query(int ifindex)
+    /// <param name="program">An XDP program.</param>
+    /// <param name="ifindex">The interface.</param>
+    /// <param name="mode">Generic (<c>xdpgeneric</c>), native (<c>xdpdrv</c>), offloaded (<c>xdpoffload</c>) or the
+    /// driver's default (<c>xdp</c>).</param>
+    /// <param name="replace">False: fail with EBUSY when a program is attached already (bpftool without
+    /// <c>overwrite</c>); true: replace it.</param>
+    /// <exception cref="BpfException">EBUSY or EEXIST: a program (or an XDP link) is attached; ENODEV: no such interface.</exception>
+    /// <exception cref="KernelFeatureMissingException">EOPNOTSUPP: the driver has no such XDP mode.</exception>
+    /// <exception cref="UnauthorizedAccessException">EPERM: needs CAP_NET_ADMIN.</exception>
+    public static void AttachToInterface(KernelProgram program, int ifindex, XdpMode mode = XdpMode.Default, bool replace = false)
+    {
+        CheckArguments(program, ifindex);
+        using var socket = NetlinkSocket.Open();
+        SetProgram(socket, ifindex, program, mode, replace);
+    }
+
+    /// <summary>
+    /// Detaches the XDP program of <paramref name="mode"/> from interface <paramref name="ifindex"/> of the calling
+    /// thread's namespace, whoever attached it by netlink (<c>bpftool net detach xdp</c>, <c>ip link set dev X xdp off</c>).
+    /// Nothing attached is no error.
+    /// </summary>
+    /// <exception cref="BpfException">ENODEV: no such interface; EBUSY: the program is attached by an <see cref="XdpLink"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException">EPERM: needs CAP_NET_ADMIN.</exception>
+    public static void DetachFromInterface(int ifindex, XdpMode mode = XdpMode.Default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ifindex, 1);
         using var socket = NetlinkSocket.Open();
-        var message = new NetlinkMessage(RtmGetLink, NetlinkSocket.FlagRequest).Raw(InterfaceHeader(ifindex));
-        foreach (byte[] answer in socket.Request(message, $"query XDP of ifindex {ifindex}"))
-            foreach (var (type, value) in NetlinkMessage.Attributes(answer, 16))
-            {
-                if (type != IflaXdp) continue;
-                byte attached = 0;
-                uint programId = 0;
-                foreach (var (xtype, xvalue) in NetlinkMessage.Attributes(value, 0))
-                {
-                    if (xtype == IflaXdpAttached) attached = xvalue[0];
-                    else if (xtype == IflaXdpProgId) programId = BinaryPrimitives.ReadUInt32LittleEndian(xvalue);
-                }
-                return attached == 0 ? null : new XdpAttachmentInfo(programId, (XdpAttachedMode)attached);
-            }
-        return null;
+        Set(socket, ifindex, -1, (uint)mode, $"detach XDP by netlink from ifindex {ifindex} ({mode})");
     }
+
+    /// <summary>
+    /// The XDP program attached to interface <paramref name="ifindex"/> of the calling thread's namespace (by link or
+    /// netlink), as <c>ip link show</c> reports it, or null when none is. With programs in several modes at once
+    /// (<see cref="XdpAttachedMode.Multiple"/>) the id is 0: <see cref="NetworkInterface.XdpPrograms"/> lists each.
+    /// </summary>
+    /// <exception cref="BpfException">ENODEV: no such interface.</exception>
+    public static XdpAttachmentInfo? Query(int ifindex) => NetworkInterface.Get(ifindex).XdpPrograms switch
+    {
+        [] => null,
+        [var one] => one,
+        _ => new XdpAttachmentInfo(0, XdpAttachedMode.Multiple),
+    };
 
     /// <summary>
     /// Replaces the attached program with <paramref name="program"/> in one step (the driver swaps the pointer: every
@@ -107,8 +117,8 @@ public sealed class XdpNetlinkAttachment : IDisposable
         {
             expected?.Handle.DangerousAddRef(ref addedOld);
             var message = new NetlinkMessage(RtmSetLink, NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck)
-                .Raw(InterfaceHeader(Ifindex))
-                .BeginNested(IflaXdp)
+                .Raw(RouteHeaders.Interface(Ifindex))
+                .BeginNested(XdpAttributes.Type)
                 .U32(IflaXdpFd, (uint)(int)program.Handle.DangerousGetHandle())
                 .U32(IflaXdpFlags, (uint)Mode | (expected is null ? 0 : Replace));
             if (expected is not null) message.U32(IflaXdpExpectedFd, (uint)(int)expected.Handle.DangerousGetHandle());
@@ -133,19 +143,34 @@ public sealed class XdpNetlinkAttachment : IDisposable
     /// <summary>For messages.</summary>
     public override string ToString() => $"XDP netlink attachment on ifindex {Ifindex} ({Mode})";
 
+    private static void CheckArguments(KernelProgram program, int ifindex)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (program.Type != ProgramType.Xdp) throw new ArgumentException($"{program} is not an XDP program", nameof(program));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ifindex, 1);
+    }
+
+    private static void SetProgram(NetlinkSocket socket, int ifindex, KernelProgram program, XdpMode mode, bool replace)
+    {
+        // The fd number goes into the message: hold the handle until the kernel has answered.
+        bool added = false;
+        program.Handle.DangerousAddRef(ref added);
+        try
+        {
+            int fd = (int)program.Handle.DangerousGetHandle();
+            Set(socket, ifindex, fd, (uint)mode | (replace ? 0 : UpdateIfNoExist), $"attach XDP {program} by netlink to ifindex {ifindex} ({mode})");
+        }
+        finally
+        {
+            if (added) program.Handle.DangerousRelease();
+        }
+    }
+
     private static void Set(NetlinkSocket socket, int ifindex, int fd, uint flags, string what)
     {
         var message = new NetlinkMessage(RtmSetLink, NetlinkSocket.FlagRequest | NetlinkSocket.FlagAck)
-            .Raw(InterfaceHeader(ifindex))
-            .BeginNested(IflaXdp).U32(IflaXdpFd, (uint)fd).U32(IflaXdpFlags, flags).EndNested();
+            .Raw(RouteHeaders.Interface(ifindex))
+            .BeginNested(XdpAttributes.Type).U32(IflaXdpFd, (uint)fd).U32(IflaXdpFlags, flags).EndNested();
         socket.Request(message, what);
-    }
-
-    // struct ifinfomsg { u8 family; u8 pad; u16 type; s32 index; u32 flags; u32 change; }
-    private static byte[] InterfaceHeader(int ifindex)
-    {
-        byte[] header = new byte[16];
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), ifindex);
-        return header;
     }
 }

@@ -11,7 +11,7 @@ public sealed class CgroupCompatibilityTests : IDisposable
     public CgroupCompatibilityTests()
     {
         KernelAssert.RequireRoot();
-        string? mount = File.ReadLines("/proc/mounts").Select(l => l.Split(' ')).FirstOrDefault(f => f.Length > 2 && f[2] == "cgroup2")?[1];
+        Linux.Links.Cgroup.TryFindMount(out string? mount);
         if (mount is null) Assert.Skip("no cgroup v2 mount");
         _cgroup = Path.Combine(mount, $"ebpf-cli-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(Path.Combine(_cgroup, "child"));

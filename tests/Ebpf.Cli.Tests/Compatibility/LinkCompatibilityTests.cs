@@ -84,7 +84,7 @@ public class LinkCompatibilityTests
     {
         KernelAssert.RequireRoot();
         using var pins = new BpfFsDirectory();
-        string? mount = File.ReadLines("/proc/mounts").Select(l => l.Split(' ')).FirstOrDefault(f => f.Length > 2 && f[2] == "cgroup2")?[1];
+        Linux.Links.Cgroup.TryFindMount(out string? mount);
         if (mount is null) Assert.Skip("no cgroup v2 mount");
         string cgroup = Path.Combine(mount, $"ebpf-cli-link-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(cgroup);

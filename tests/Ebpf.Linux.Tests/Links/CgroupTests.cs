@@ -12,6 +12,16 @@ public sealed class CgroupTests
     private const string SendFiveToCountedPort = "for i in 1 2 3 4 5; do echo x > /dev/udp/127.0.0.1/9999; done";
 
     [Fact]
+    public void TryFindMount_IsTheCgroup2Root_WhereTestCgroupsAreMade()
+    {
+        using var cgroup = new TestCgroup();   // mounts cgroup2 itself when the host has no mount
+        Assert.True(Cgroup.TryFindMount(out string? root));
+        Assert.True(File.Exists(Path.Combine(root, "cgroup.subtree_control")), $"{root} is no cgroup2 directory");   // cgroup v1 has none
+        Assert.Equal(TestCgroup.Root, root);   // Ebpf.Testing finds the mount on its own: the two must agree
+        Assert.True(Directory.Exists(cgroup.Path));
+    }
+
+    [Fact]
     public void Link_CountsTheChildsEgress_UpdateSwapsProgram_DetachesOnDispose()
     {
         using var leftovers = new Leftovers();

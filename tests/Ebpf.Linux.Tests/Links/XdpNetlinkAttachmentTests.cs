@@ -57,4 +57,58 @@ public sealed class XdpNetlinkAttachmentTests
         var busy = Assert.Throws<BpfException>(() => NetworkNamespace.Run(veth.NamespaceA, () => XdpNetlinkAttachment.Attach(prog, ifindex, XdpMode.Generic, replace: true)));
         Assert.Equal(Errno.EBUSY, busy.Errno);
     }
+
+    [Fact]
+    public void AttachToInterface_StaysWithoutAnOwner_ReplacesOnlyWhenAsked_DetachFromInterfaceRemovesIt()
+    {
+        using var veth = new VethPair();
+        using var counts = PacketCounters.CreateMap();
+        using var prog = PacketCounters.Xdp(counts, dropPort: 53);
+        using var second = PacketCounters.Xdp(counts, dropPort: 53, slot: 2, name: "t_xdp_second");
+        using var dns = PacketCounters.Receiver(veth.NamespaceA, veth.AddressA, 53);
+        string ns = veth.NamespaceA;
+        int ifindex = NetworkNamespace.InterfaceIndex(ns, veth.InterfaceA);
+        try
+        {
+            // The call's netlink socket is closed when it returns; the program stays, as after bpftool net attach.
+            NetworkNamespace.Run(ns, () => XdpNetlinkAttachment.AttachToInterface(prog, ifindex, XdpMode.Generic));
+            string shown = VethPair.IpIn(ns, "-d", "link", "show", "dev", veth.InterfaceA);
+            Assert.Contains("xdpgeneric ", shown, StringComparison.Ordinal);
+            Assert.Contains($"prog/xdp id {prog.Id}", shown, StringComparison.Ordinal);
+            PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 4);
+            Assert.Equal(0, PacketCounters.Drain(dns, 0));
+            Assert.Equal(4UL, PacketCounters.WaitFor(counts, 0, 4));
+
+            var busy = Assert.Throws<BpfException>(() => NetworkNamespace.Run(ns, () => XdpNetlinkAttachment.AttachToInterface(second, ifindex, XdpMode.Generic)));
+            Assert.Equal(Errno.EBUSY, busy.Errno);
+            Assert.Equal(new XdpAttachmentInfo(prog.Id, XdpAttachedMode.Generic), NetworkNamespace.Run(ns, () => XdpNetlinkAttachment.Query(ifindex)));
+            NetworkNamespace.Run(ns, () => XdpNetlinkAttachment.AttachToInterface(second, ifindex, XdpMode.Generic, replace: true));
+            Assert.Equal(new XdpAttachmentInfo(second.Id, XdpAttachedMode.Generic), NetworkNamespace.Run(ns, () => XdpNetlinkAttachment.Query(ifindex)));
+
+            NetworkNamespace.Run(ns, () => XdpNetlinkAttachment.DetachFromInterface(ifindex, XdpMode.Generic));
+            Assert.Null(NetworkNamespace.Run(ns, () => XdpNetlinkAttachment.Query(ifindex)));
+            PacketCounters.Send(veth.NamespaceB, veth.AddressB, veth.AddressA, 53, 3);
+            Assert.Equal(3, PacketCounters.Drain(dns, 3));
+            NetworkNamespace.Run(ns, () => XdpNetlinkAttachment.DetachFromInterface(ifindex, XdpMode.Generic));   // nothing attached: no error
+        }
+        finally
+        {
+            VethPair.IpIn(ns, "link", "set", "dev", veth.InterfaceA, "xdpgeneric", "off");
+        }
+    }
+
+    [Fact]
+    public void PersistentCalls_NameTheMissingInterface()
+    {
+        using var veth = new VethPair();
+        using var counts = PacketCounters.CreateMap();
+        using var prog = PacketCounters.Xdp(counts, dropPort: 53);
+        var attach = Assert.Throws<BpfException>(() => NetworkNamespace.Run(veth.NamespaceA, () => XdpNetlinkAttachment.AttachToInterface(prog, 100_000)));
+        Assert.Equal(Errno.ENODEV, attach.Errno);
+        Assert.Contains("100000", attach.Message, StringComparison.Ordinal);
+        var detach = Assert.Throws<BpfException>(() => NetworkNamespace.Run(veth.NamespaceA, () => XdpNetlinkAttachment.DetachFromInterface(100_000)));
+        Assert.Equal(Errno.ENODEV, detach.Errno);
+        using var classifier = PacketCounters.Tc(counts, dropPort: 53);
+        Assert.Throws<ArgumentException>(() => XdpNetlinkAttachment.AttachToInterface(classifier, 1));
+    }
 }

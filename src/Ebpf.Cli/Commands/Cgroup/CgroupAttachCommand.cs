@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 using Ebpf.Linux.Links;

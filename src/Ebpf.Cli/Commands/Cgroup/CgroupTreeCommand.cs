@@ -71,14 +71,6 @@ internal static class CgroupTreeCommand
             if (new FileInfo(child).LinkTarget is null) Walk(child, level + 1, effective, found);
     }
 
-    /// <summary>Where cgroup v2 is mounted, from /proc/mounts.</summary>
-    private static string FindCgroup2Mount()
-    {
-        foreach (string line in File.ReadLines("/proc/mounts"))
-        {
-            string[] f = line.Split(' ');
-            if (f.Length > 2 && f[2] == "cgroup2") return f[1];
-        }
-        throw new CliError("no cgroup v2 mount found in /proc/mounts: name the root (mount -t cgroup2 none /sys/fs/cgroup)");
-    }
+    private static string FindCgroup2Mount() => Linux.Links.Cgroup.TryFindMount(out string? root) ? root
+        : throw new CliError("no cgroup v2 mount found in /proc/mounts: name the root (mount -t cgroup2 none /sys/fs/cgroup)");
 }

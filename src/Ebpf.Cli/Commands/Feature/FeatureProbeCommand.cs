@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Ebpf.Asm;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
+using Ebpf.Linux;
 using Ebpf.Linux.Features;
 
 namespace Ebpf.Cli.Commands.Feature;
@@ -14,6 +14,18 @@ internal static class FeatureProbeCommand
 {
     // bpftool leaves these out unless 'full': probing them writes warnings to the kernel log.
     private static readonly HashSet<string> s_noisyHelpers = new(StringComparer.Ordinal) { "bpf_trace_printk", "bpf_trace_vprintk", "bpf_probe_write_user" };
+
+    // The kernel options bpftool reports, in its order.
+    private static readonly string[] s_reportedConfig =
+    [
+        "CONFIG_BPF", "CONFIG_BPF_SYSCALL", "CONFIG_HAVE_EBPF_JIT", "CONFIG_BPF_JIT", "CONFIG_BPF_JIT_ALWAYS_ON",
+        "CONFIG_DEBUG_INFO_BTF", "CONFIG_DEBUG_INFO_BTF_MODULES", "CONFIG_CGROUPS", "CONFIG_CGROUP_BPF", "CONFIG_CGROUP_NET_CLASSID",
+        "CONFIG_SOCK_CGROUP_DATA", "CONFIG_BPF_EVENTS", "CONFIG_KPROBE_EVENTS", "CONFIG_UPROBE_EVENTS", "CONFIG_TRACING",
+        "CONFIG_FTRACE_SYSCALLS", "CONFIG_FUNCTION_ERROR_INJECTION", "CONFIG_BPF_KPROBE_OVERRIDE", "CONFIG_NET", "CONFIG_XDP_SOCKETS",
+        "CONFIG_LWTUNNEL_BPF", "CONFIG_NET_ACT_BPF", "CONFIG_NET_CLS_BPF", "CONFIG_NET_CLS_ACT", "CONFIG_NET_SCH_INGRESS",
+        "CONFIG_XFRM", "CONFIG_IP_ROUTE_CLASSID", "CONFIG_IPV6_SEG6_BPF", "CONFIG_BPF_LIRC_MODE2", "CONFIG_BPF_STREAM_PARSER",
+        "CONFIG_NETFILTER_XT_MATCH_BPF", "CONFIG_BPFILTER", "CONFIG_BPFILTER_UMH", "CONFIG_TEST_BPF", "CONFIG_HZ",
+    ];
 
     /// <summary>Creates <c>feature</c> with its <c>probe</c> subcommand.</summary>
     public static Command Create() => new("feature", "Probe what the running kernel supports.")
@@ -45,8 +57,8 @@ internal static class FeatureProbeCommand
         var helpers = programTypes.Select(p => (Name: KernelEnumNames.Name(p.Type), Helpers: p.Present ? Helpers(p.Type, full) : [])).ToList();
         var misc = new (string, bool)[]
         {
-            ("have_large_insn_limit", MiscProbes.LargeInstructionLimit()), ("have_bounded_loops", MiscProbes.BoundedLoops()),
-            ("have_v2_isa_extension", MiscProbes.V2()), ("have_v3_isa_extension", MiscProbes.V3()),
+            ("have_large_insn_limit", KernelFeatures.LargeInstructionLimit.IsSupported), ("have_bounded_loops", KernelFeatures.BoundedLoops.IsSupported),
+            ("have_v2_isa_extension", KernelFeatures.InstructionSetV2.IsSupported), ("have_v3_isa_extension", KernelFeatures.InstructionSetV3.IsSupported),
         };
         if (mode.Json)
         {
@@ -134,9 +146,10 @@ internal static class FeatureProbeCommand
             ("bpf_jit_kallsyms", Sysctl("/proc/sys/net/core/bpf_jit_kallsyms")),
             ("bpf_jit_limit", Sysctl("/proc/sys/net/core/bpf_jit_limit")),
         };
-        Dictionary<string, string>? config = KernelConfig.Read();
-        foreach (string key in KernelConfig.Reported)
-            list.Add((key, config is not null && config.TryGetValue(key, out string? v) ? v : null));
+        KernelConfigFile.TryRead(out IReadOnlyDictionary<string, string>? config);
+        // bpftool prints string options without their quotes.
+        foreach (string key in s_reportedConfig)
+            list.Add((key, config is not null && config.TryGetValue(key, out string? v) ? v.Trim('"') : null));
         return list;
     }
 }

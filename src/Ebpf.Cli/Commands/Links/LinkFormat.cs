@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
 namespace Ebpf.Cli.Commands.Links;
@@ -8,7 +9,7 @@ namespace Ebpf.Cli.Commands.Links;
 internal static class LinkFormat
 {
     /// <summary>Writes one link object: id, type, prog_id, the type's fields, then the holding processes.</summary>
-    public static void WriteJson(Utf8JsonWriter w, LinkInfo link, IReadOnlyList<(int Pid, string Comm)> pids)
+    public static void WriteJson(Utf8JsonWriter w, LinkInfo link, IReadOnlyList<ObjectHolder> pids)
     {
         w.WriteStartObject();
         w.WriteNumber("id", link.Id);
@@ -42,21 +43,17 @@ internal static class LinkFormat
         }
         if (pids.Count > 0)
         {
-            w.WriteStartArray("pids");
-            foreach (var (pid, comm) in pids)
+            w.WriteObjects("pids", pids, (w, holder) =>
             {
-                w.WriteStartObject();
-                w.WriteNumber("pid", pid);
-                w.WriteString("comm", comm);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+                w.WriteNumber("pid", holder.ProcessId);
+                w.WriteString("comm", holder.Command);
+            });
         }
         w.WriteEndObject();
     }
 
     /// <summary>The plain text bpftool prints: "ID: TYPE  prog ID  " then tab-indented detail lines.</summary>
-    public static string Plain(LinkInfo link, IReadOnlyList<(int Pid, string Comm)> pids)
+    public static string Plain(LinkInfo link, IReadOnlyList<ObjectHolder> pids)
     {
         var s = new StringBuilder();
         s.Append(link.Id).Append(": ").Append(KernelEnumNames.Name(link.Type)).Append("  prog ").Append(link.ProgramId).Append("  ");
@@ -82,7 +79,7 @@ internal static class LinkFormat
                 break;
         }
         if (pids.Count > 0)
-            s.Append("\n\tpids ").Append(string.Join(", ", pids.Select(p => $"{p.Comm}({p.Pid})")));
+            s.Append("\n\tpids ").Append(string.Join(", ", pids));
         return s.Append('\n').ToString();
     }
 
@@ -102,7 +99,7 @@ internal static class LinkFormat
     internal static string DeviceName(int ifindex)
     {
         if (ifindex == 0) return "(detached)";
-        using var netlink = Kernel.RouteNetlink.Open();
-        return netlink.Interfaces().FirstOrDefault(i => i.Ifindex == ifindex)?.Name ?? "(unknown)";
+        try { return Linux.Netlink.NetworkInterface.Get(ifindex).Name; }
+        catch (BpfException e) when (e.Errno == Errno.ENODEV) { return "(unknown)"; }   // in another network namespace
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ebpf.Cli.Kernel;
 using Ebpf.Linux;
 
 namespace Ebpf.Cli.Commands.Links;
@@ -24,8 +23,8 @@ internal static class LinkShowCommand
         {
             string[] words = parse.GetValue(args) ?? [];
             bool json = parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty);
-            var holders = ProcessFds.LinkHolders();
-            IReadOnlyList<(int, string)> PidsOf(uint id) => holders.TryGetValue(id, out var list) ? list : [];
+            var holders = ProcessFds.Holders(BpfObjectKind.Link);
+            IReadOnlyList<ObjectHolder> PidsOf(uint id) => holders.TryGetValue(id, out var list) ? list : [];
             if (words.Length > 0)
             {
                 int index = 0;
@@ -53,7 +52,7 @@ internal static class LinkShowCommand
                     l.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), KernelEnumNames.Name(l.Type),
                     l.ProgramId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     LinkFormat.Plain(l, []).Split('\n', 2)[1].Trim().Replace('\t', ' '),
-                    string.Join(", ", PidsOf(l.Id).Select(p => $"{p.Item2}({p.Item1})")),
+                    string.Join(", ", PidsOf(l.Id)),
                 }));
             }
             else

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -49,7 +48,7 @@ internal static class MapDumpCommand
                             w.WriteNumber("flags", (uint)info.Flags);
                             w.WritePropertyName("elements");
                         }
-                        var output = new MapElementOutput(map, info, MapBtf.For(info));
+                        var output = MapElementOutput.For(map, info);
                         w.WriteStartArray();
                         foreach (var (key, value) in Elements(map)) output.WriteJson(w, key, value);
                         w.WriteEndArray();
@@ -61,7 +60,7 @@ internal static class MapDumpCommand
             }
             foreach (var (map, info) in opened)
             {
-                var output = new MapElementOutput(map, info, MapBtf.For(info));
+                var output = MapElementOutput.For(map, info);
                 var elements = Elements(map).ToList();
                 if (output.Formatted)
                 {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -35,7 +34,7 @@ internal static class MapLookupCommand
     /// <summary>Prints one element the way bpftool's lookup does.</summary>
     internal static void Print(KernelMap map, MapInfo info, byte[] key, byte[] value, OutputMode mode)
     {
-        var output = new MapElementOutput(map, info, MapBtf.For(info));
+        var output = MapElementOutput.For(map, info);
         if (mode.Json) JsonOutput.Write(Console.Out, mode.Pretty, w => output.WriteJson(w, key, value));
         else if (output.Formatted) JsonOutput.Write(Console.Out, pretty: true, w => output.WriteFormatted(w, key, value, text: true));
         else Console.Out.Write(output.Text(key, value));

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -25,35 +24,9 @@ internal static class MapShowCommand
     {
         var words = new Words(args, "map show");
         List<(SafeBpfHandle Handle, MapInfo Info)> maps = words.AtEnd
-            ? KernelEnumeration.Maps()
+            ? KernelLookup.AllMaps()
             : KernelLookup.Maps(MapArguments.Reference(words));
         words.End();
-        try
-        {
-            var rows = maps.Select(m => MapShow.Read(m.Handle, m.Info)).ToList();
-            bool single = args.Length > 0 && rows.Count == 1;
-            if (mode.Json)
-            {
-                JsonOutput.Write(Console.Out, mode.Pretty, w =>
-                {
-                    if (!single) w.WriteStartArray();
-                    foreach (var row in rows) MapShow.WriteJson(w, row);
-                    if (!single) w.WriteEndArray();
-                });
-            }
-            else if (mode.Terminal && rows.Count > 0)
-            {
-                HumanTable.Write("maps", MapShow.Header, rows.Select(MapShow.Cells));
-            }
-            else
-            {
-                foreach (var row in rows) Console.Out.Write(MapShow.Text(row));
-            }
-            return 0;
-        }
-        finally
-        {
-            foreach (var (h, _) in maps) h.Dispose();
-        }
+        return MapShow.Format.Print(maps, MapShow.Read, named: args.Length > 0, mode);
     }
 }

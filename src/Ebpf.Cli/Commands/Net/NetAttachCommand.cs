@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 using Ebpf.Linux.Links;
@@ -51,23 +50,19 @@ internal static class NetAttachCommand
                 }
                 else
                 {
-                    const uint UpdateIfNoExist = 1;   // XDP_FLAGS_UPDATE_IF_NOEXIST: refuse to replace, as bpftool without 'overwrite'
-                    bool added = false;
-                    program.Handle.DangerousAddRef(ref added);
-                    try
-                    {
-                        using var netlink = RouteNetlink.Open();
-                        netlink.SetXdp(ifindex, (int)program.Handle.DangerousGetHandle(), (overwrite ? 0 : UpdateIfNoExist) | type.XdpModeFlag(), what);
-                    }
-                    finally
-                    {
-                        if (added) program.Handle.DangerousRelease();
-                    }
+                    if (program.Type != ProgramType.Xdp)
+                        throw new CliError($"{what}: it is a {KernelEnumNames.Name(program.Type)} program, not an xdp one");
+                    // Without 'overwrite' an attached program is not replaced (XDP_FLAGS_UPDATE_IF_NOEXIST), as in bpftool.
+                    XdpNetlinkAttachment.AttachToInterface(program, ifindex, type.XdpMode(), replace: overwrite);
                 }
             }
             catch (BpfException e) when (type.IsTcx())
             {
                 throw AttachErrors.From(what, e);
+            }
+            catch (Exception e) when (!type.IsTcx() && AttachErrors.FromXdp(what, e) is { } error)
+            {
+                throw error;
             }
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty)) Console.Out.WriteLine("null");
             return 0;

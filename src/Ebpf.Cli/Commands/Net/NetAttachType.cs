@@ -1,4 +1,6 @@
 using Ebpf.Cli.Output;
+using Ebpf.Linux.Links;
+using Ebpf.Linux.Netlink;
 
 namespace Ebpf.Cli.Commands.Net;
 
@@ -35,13 +37,13 @@ internal static class NetAttachTypes
     /// <summary>True for the tcx hooks.</summary>
     public static bool IsTcx(this NetAttachType type) => type is NetAttachType.TcxIngress or NetAttachType.TcxEgress;
 
-    /// <summary>The XDP_FLAGS_*_MODE bit of an XDP type.</summary>
-    public static uint XdpModeFlag(this NetAttachType type) => type switch
+    /// <summary>The XDP mode of an XDP type.</summary>
+    public static XdpMode XdpMode(this NetAttachType type) => type switch
     {
-        NetAttachType.XdpGeneric => 1u << 1,
-        NetAttachType.XdpDriver => 1u << 2,
-        NetAttachType.XdpOffload => 1u << 3,
-        _ => 0,
+        NetAttachType.XdpGeneric => Linux.Links.XdpMode.Generic,
+        NetAttachType.XdpDriver => Linux.Links.XdpMode.Native,
+        NetAttachType.XdpOffload => Linux.Links.XdpMode.Offload,
+        _ => Linux.Links.XdpMode.Default,
     };
 
     /// <summary>The bpf attach type of a tcx hook.</summary>
@@ -55,9 +57,8 @@ internal static class NetAttachTypes
         if (index + 1 >= args.Count) throw new CliError("'dev' needs an interface name");
         string name = args[index + 1];
         index += 2;
-        using var netlink = Kernel.RouteNetlink.Open();
-        var match = netlink.Interfaces().FirstOrDefault(i => i.Name == name)
-            ?? throw new CliError($"invalid devname {name}: no such interface in this network namespace (see 'ip link'; enter another with 'nsenter --net=/var/run/netns/NAME')");
+        if (!NetworkInterface.TryGet(name, out NetworkInterface? match))
+            throw new CliError($"invalid devname {name}: no such interface in this network namespace (see 'ip link'; enter another with 'nsenter --net=/var/run/netns/NAME')");
         return (name, match.Ifindex);
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 using Ebpf.Linux.Links;
@@ -44,8 +43,14 @@ internal static class NetDetachCommand
             }
             else
             {
-                using var netlink = RouteNetlink.Open();
-                netlink.SetXdp(ifindex, -1, type.XdpModeFlag(), what);
+                try
+                {
+                    XdpNetlinkAttachment.DetachFromInterface(ifindex, type.XdpMode());
+                }
+                catch (Exception e) when (AttachErrors.FromXdp(what, e) is { } error)
+                {
+                    throw error;
+                }
             }
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty)) Console.Out.WriteLine("null");
             return 0;

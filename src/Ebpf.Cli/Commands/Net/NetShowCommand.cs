@@ -1,23 +1,21 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 using Ebpf.Linux.Links;
+using Ebpf.Linux.Netlink;
 
 namespace Ebpf.Cli.Commands.Net;
 
 /// <summary><c>ebpf net show [dev IF]</c>: the xdp, tc and flow_dissector programs of this network namespace.</summary>
 internal static class NetShowCommand
 {
-    private const uint ClsactIngress = 0xFFFFFFF2, ClsactEgress = 0xFFFFFFF3, Root = 0xFFFFFFFF;
-
     /// <summary>One row of the xdp section: an interface and a mode's program.</summary>
-    private sealed record XdpEntry(NetInterface Device, IReadOnlyList<(string Mode, uint Id)> Programs, bool Multi);
+    private sealed record XdpEntry(NetworkInterface Device, IReadOnlyList<(string Mode, uint Id)> Programs, bool Multi);
 
     /// <summary>One row of the tc section: tcx programs (Link set) and cls_bpf filters (Name/Id).</summary>
-    private sealed record TcEntry(NetInterface Device, string Kind, string? Name, uint Id, bool Tcx, uint ProgramFlags, uint LinkId, uint LinkFlags);
+    private sealed record TcEntry(NetworkInterface Device, string Kind, string? Name, uint Id, bool Tcx, uint ProgramFlags, uint LinkId, uint LinkFlags);
 
     /// <summary>Creates the command under <paramref name="name"/> ("show" or "list").</summary>
     public static Command Create(string name)
@@ -42,10 +40,9 @@ internal static class NetShowCommand
                 only = NetAttachTypes.ParseDevice(words, ref index).Ifindex;
                 if (index < words.Length) throw new CliError($"unexpected '{words[index]}'");
             }
-            using var netlink = RouteNetlink.Open();
-            List<NetInterface> devices = [.. netlink.Interfaces().Where(d => only is null || d.Ifindex == only)];
+            List<NetworkInterface> devices = [.. NetworkInterface.List().Where(d => only is null || d.Ifindex == only)];
             List<XdpEntry> xdp = [.. devices.Select(Xdp).OfType<XdpEntry>()];
-            List<TcEntry> tc = [.. devices.SelectMany(d => Tc(netlink, d))];
+            List<TcEntry> tc = [.. devices.SelectMany(Tc)];
             uint[] flowDissector = FlowDissector();
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty))
                 JsonOutput.Write(Console.Out, parse.GetValue(GlobalOptions.Pretty), w => WriteJson(w, xdp, tc, flowDissector));
@@ -58,16 +55,18 @@ internal static class NetShowCommand
         return command;
     }
 
-    private static XdpEntry? Xdp(NetInterface d) => d.XdpAttached switch
+    // bpftool names the modes "driver", "generic" and "offload", and lists them as multi_attachments when several are in use.
+    private static XdpEntry? Xdp(NetworkInterface d) => d.XdpPrograms.Count == 0 ? null
+        : new XdpEntry(d, [.. d.XdpPrograms.Select(p => (ModeName(p.Mode), p.ProgramId))], d.XdpPrograms.Count > 1);
+
+    private static string ModeName(XdpAttachedMode mode) => mode switch
     {
-        1 => new XdpEntry(d, [("driver", d.XdpProgramId)], false),
-        2 => new XdpEntry(d, [("generic", d.XdpProgramId)], false),
-        3 => new XdpEntry(d, [("offload", d.XdpProgramId)], false),
-        4 => new XdpEntry(d, [.. new[] { ("generic", d.XdpGenericProgramId), ("driver", d.XdpDriverProgramId), ("offload", d.XdpOffloadProgramId) }.Where(p => p.Item2 != 0)], true),
-        _ => null,
+        XdpAttachedMode.Native => "driver",
+        XdpAttachedMode.Generic => "generic",
+        _ => "offload",
     };
 
-    private static IEnumerable<TcEntry> Tc(RouteNetlink netlink, NetInterface d)
+    private static IEnumerable<TcEntry> Tc(NetworkInterface d)
     {
         foreach (var (type, kind) in new[] { (AttachType.TcxIngress, "tcx/ingress"), (AttachType.TcxEgress, "tcx/egress") })
         {
@@ -79,9 +78,9 @@ internal static class NetShowCommand
                 yield return new TcEntry(d, kind, ProgramName(attached.ProgramIds[i]), attached.ProgramIds[i], true,
                     0, i < attached.LinkIds.Count ? attached.LinkIds[i] : 0, 0);
         }
-        foreach (var (parent, kind) in new[] { (Root, "root"), (ClsactIngress, "clsact/ingress"), (ClsactEgress, "clsact/egress") })
-            foreach (TcBpfFilter f in netlink.BpfFilters(d.Ifindex, parent))
-                yield return new TcEntry(d, kind, f.Name, f.Id ?? 0, false, 0, 0, 0);
+        foreach (var (parent, kind) in new[] { (TcFilterParent.Root, "root"), (TcFilterParent.ClsactIngress, "clsact/ingress"), (TcFilterParent.ClsactEgress, "clsact/egress") })
+            foreach (TcBpfFilter f in TcBpfFilter.List(d.Ifindex, parent))
+                yield return new TcEntry(d, kind, f.Name, f.ProgramId, false, 0, 0, 0);
     }
 
     private static string? ProgramName(uint id)
@@ -144,14 +143,7 @@ internal static class NetShowCommand
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("flow_dissector");
-        foreach (uint id in flowDissector)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("id", id);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        w.WriteObjects("flow_dissector", flowDissector, (w, id) => w.WriteNumber("id", id));
         w.WriteEndObject();
         w.WriteEndArray();
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -32,8 +31,9 @@ internal static class PerfCommand
         command.SetGuardedAction(parse =>
         {
             var entries = new List<Entry>();
-            foreach (var fd in ProcessFds.Find("anon_inode:[perf_event]", "anon_inode:bpf-link", "anon_inode:bpf_link"))
-                if (TaskFdInfo.Query(fd.Pid, fd.Fd) is { } info) entries.Add(new Entry(fd.Pid, fd.Fd, info));
+            // Programs run from perf events, and from raw tracepoints, which are links.
+            foreach (ProcessFd fd in ProcessFds.All().Where(fd => fd.Target == "anon_inode:[perf_event]" || fd.BpfKind == BpfObjectKind.Link))
+                if (TaskFdInfo.Query(fd.ProcessId, fd.Fd) is { } info) entries.Add(new Entry(fd.ProcessId, fd.Fd, info));
             if (parse.GetValue(GlobalOptions.Json) || parse.GetValue(GlobalOptions.Pretty))
             {
                 JsonOutput.Write(Console.Out, parse.GetValue(GlobalOptions.Pretty), w =>
@@ -48,7 +48,7 @@ internal static class PerfCommand
                 var c = System.Globalization.CultureInfo.InvariantCulture;
                 HumanTable.Write("programs attached to perf events", ["PID", "COMM", "FD", "PROG", "TYPE", "ATTACH POINT"], entries.Select(e => new[]
                 {
-                    e.Pid.ToString(c), ProcessFds.Comm(e.Pid), e.Fd.ToString(c), e.Info.ProgramId.ToString(c), TypeName(e.Info.Type),
+                    e.Pid.ToString(c), (ProcessFds.TryReadCommand(e.Pid, out string? comm) ? comm : ""), e.Fd.ToString(c), e.Info.ProgramId.ToString(c), TypeName(e.Info.Type),
                     AttachPoint(e),
                 }));
             }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Ebpf.Cli.Arguments;
 using Ebpf.Cli.Commands.Map;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 using Ebpf.Linux.Links;

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Ebpf.Asm;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 

@@ -1,7 +1,6 @@
 using Ebpf.Btf;
 using Ebpf.Cli.Arguments;
 using Ebpf.Cli.Commands.Map;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 using Ebpf.Linux.Links;
@@ -15,8 +14,6 @@ namespace Ebpf.Cli.Commands.Prog;
 /// </summary>
 internal static class ProgLoader
 {
-    private const string KernelBtfPath = "/sys/kernel/btf/vmlinux";
-
     /// <summary>Runs <c>load</c> (<paramref name="all"/> false: pin the first program at PATH) or <c>loadall</c>.</summary>
     public static int Run(string[] args, bool all)
     {
@@ -48,7 +45,7 @@ internal static class ProgLoader
             }
         }
         if (!File.Exists(objectPath)) throw new CliError($"{command}: can't open '{objectPath}': no such file");
-        BtfSpec? target = File.Exists(KernelBtfPath) ? BtfReader.Parse(File.ReadAllBytes(KernelBtfPath)) : null;
+        KernelBtf.TryGetVmlinux(out BtfSpec? target);   // CO-RE relocates against the running kernel's types, when it has BTF
         CollectionSpec spec = CollectionSpec.LoadFile(objectPath, new CollectionLoadOptions { TargetBtf = target });
         if (type is { } t) spec = spec with { Programs = [.. spec.Programs.Select(p => p with { Type = t })] };
         if (spec.Programs.IsEmpty) throw new CliError($"{command}: '{objectPath}' has no programs");

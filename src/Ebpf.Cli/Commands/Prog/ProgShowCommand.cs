@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ebpf.Cli.Arguments;
-using Ebpf.Cli.Kernel;
 using Ebpf.Cli.Output;
 using Ebpf.Linux;
 
@@ -25,36 +24,9 @@ internal static class ProgShowCommand
     {
         var words = new Words(args, "prog show");
         List<(SafeBpfHandle Handle, ProgramInfo Info)> programs = words.AtEnd
-            ? KernelEnumeration.Programs()
+            ? KernelLookup.AllPrograms()
             : KernelLookup.Programs(words.Reference("PROG", ObjectReferenceKind.Id, ObjectReferenceKind.Pinned, ObjectReferenceKind.Tag, ObjectReferenceKind.Name));
         words.End();
-        try
-        {
-            var rows = programs.Select(p => ProgramShow.Read(p.Handle, p.Info)).ToList();
-            // bpftool prints a bare object when a reference matches one program, an array for listings and several matches.
-            bool single = args.Length > 0 && rows.Count == 1;
-            if (mode.Json)
-            {
-                JsonOutput.Write(Console.Out, mode.Pretty, w =>
-                {
-                    if (!single) w.WriteStartArray();
-                    foreach (var row in rows) ProgramShow.WriteJson(w, row);
-                    if (!single) w.WriteEndArray();
-                });
-            }
-            else if (mode.Terminal && rows.Count > 0)
-            {
-                HumanTable.Write("programs", ProgramShow.Header, rows.Select(ProgramShow.Cells));
-            }
-            else
-            {
-                foreach (var row in rows) Console.Out.Write(ProgramShow.Text(row));
-            }
-            return 0;
-        }
-        finally
-        {
-            foreach (var (h, _) in programs) h.Dispose();
-        }
+        return ProgramShow.Format.Print(programs, ProgramShow.Read, named: args.Length > 0, mode);
     }
 }
