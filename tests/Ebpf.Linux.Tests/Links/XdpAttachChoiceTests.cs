@@ -19,6 +19,7 @@ public sealed class XdpAttachChoiceTests
             Assert.IsType<XdpLink>(attached);   // CI's 6.18 has XDP links (5.9+)
             Assert.Equal(prog.Id, NetworkNamespace.Run(veth.NamespaceA, () => XdpNetlinkAttachment.Query(ifindex))?.ProgramId);
         }
-        Assert.Null(NetworkNamespace.Run(veth.NamespaceA, () => XdpNetlinkAttachment.Query(ifindex)));
+        // A parallel `bpftool link show` may hold the link for a moment after it is closed here.
+        Assert.Null(Wait.For(() => NetworkNamespace.Run(veth.NamespaceA, () => XdpNetlinkAttachment.Query(ifindex)), info => info is null));
     }
 }
