@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ebpf.Vm.Interpreter;
+namespace Ebpf.Vm.Runtime;
 
 /// <summary>One slot of a run's region table: 16 bytes, so the table index is a shift.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using Ebpf.Asm;
 
-namespace Ebpf.Vm.Interpreter;
+namespace Ebpf.Vm.Runtime;
 
 /// <summary>The text of an instruction in fault messages: the LLVM syntax people know from llvm-objdump and bpftool.</summary>
 internal static class InstructionText

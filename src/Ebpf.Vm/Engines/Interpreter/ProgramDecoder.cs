@@ -1,7 +1,7 @@
 using Ebpf.Asm;
 using Ebpf.Vm.Helpers;
 
-namespace Ebpf.Vm.Interpreter;
+namespace Ebpf.Vm.Engines.Interpreter;
 
 /// <summary>
 /// Checks at load everything the dispatch loop relies on, so the loop itself decodes nothing and checks no

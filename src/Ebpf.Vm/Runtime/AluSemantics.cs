@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace Ebpf.Vm;
+namespace Ebpf.Vm.Runtime;
 
 /// <summary>
 /// The result of every ALU and JMP operation of RFC 9669, defined once. The interpreter calls these and the JIT

@@ -1,4 +1,4 @@
-using Ebpf.Vm.Interpreter;
+using Ebpf.Vm.Runtime;
 
 namespace Ebpf.Vm.Helpers;
 
@@ -7,14 +7,19 @@ namespace Ebpf.Vm.Helpers;
 /// against the run's regions exactly as the program's own loads and stores are), hand the program new memory,
 /// and stop the program with a fault. Valid only during the helper call.
 /// </summary>
+/// <remarks>
+/// Part of the VM's core (the helper calling convention every engine follows). <c>Program</c>, the calling
+/// <see cref="VmProgram"/>, is an extension property declared beside <see cref="VmProgram"/>, which sits above
+/// the core.
+/// </remarks>
 public readonly ref struct HelperContext
 {
     private readonly ref ExecutionState _state;
 
     internal HelperContext(ref ExecutionState state) => _state = ref state;
 
-    /// <summary>The program that called the helper.</summary>
-    public VmProgram Program => _state.Program;
+    /// <summary>The public object of the calling program (a <see cref="VmProgram"/>).</summary>
+    internal object Owner => _state.Image.Owner;
 
     /// <summary>Slot index of the calling instruction.</summary>
     public int Pc => _state.Pc;

@@ -1,13 +1,14 @@
-namespace Ebpf.Vm.Interpreter;
+namespace Ebpf.Vm.Runtime;
 
 /// <summary>
-/// The state of one run that memory checks, helpers and faults need. Lives on the stack of the run; helpers
-/// reach it through a <c>ref</c> in <see cref="Helpers.HelperContext"/>, so nothing is allocated per run.
+/// The state of one run that memory checks, helpers and faults need, whatever the engine. Lives on the stack of
+/// the run; helpers reach it through a <c>ref</c> in <see cref="Helpers.HelperContext"/>, so nothing is allocated
+/// per run.
 /// </summary>
 internal unsafe struct ExecutionState
 {
     /// <summary>The program being run.</summary>
-    public VmProgram Program;
+    public ProgramImage Image;
 
     /// <summary>The region table (<see cref="VmAddressSpace.MaxRegions"/> slots, stack-allocated).</summary>
     public RegionEntry* Regions;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Ebpf.Vm.Interpreter;
+namespace Ebpf.Vm.Runtime;
 
 /// <summary>
 /// Builds the <see cref="VmFaultException"/>s of a run. Kept out of line (NoInlining) so the dispatch loop only
@@ -11,7 +11,7 @@ internal static class Faults
     /// <summary>A fault of any reason at <paramref name="pc"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static VmFaultException Create(ref ExecutionState state, VmFaultReason reason, int pc, ulong address, string detail) =>
-        new(reason, pc, InstructionText.Format(state.Program.Instructions.AsSpan(), pc), address, detail);
+        new(reason, pc, InstructionText.Format(state.Image.Instructions.AsSpan(), pc), address, detail);
 
     /// <summary>The fault of an access to <paramref name="size"/> bytes at <paramref name="address"/> that failed translation.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

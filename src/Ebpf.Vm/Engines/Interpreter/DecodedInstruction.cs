@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ebpf.Vm.Interpreter;
+namespace Ebpf.Vm.Engines.Interpreter;
 
 /// <summary>
 /// An instruction as the dispatch loop wants it, prepared once at load: fields unpacked, immediates sign-extended

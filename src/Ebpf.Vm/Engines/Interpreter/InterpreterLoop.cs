@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ebpf.Vm.Helpers;
-using static Ebpf.Vm.AluSemantics;
+using Ebpf.Vm.Runtime;
+using static Ebpf.Vm.Runtime.AluSemantics;
 
-namespace Ebpf.Vm.Interpreter;
+namespace Ebpf.Vm.Engines.Interpreter;
 
 /// <summary>
 /// The dispatch loop: one <c>switch</c> on the opcode byte of a pre-decoded instruction. Everything static was
@@ -22,8 +23,8 @@ internal static unsafe class InterpreterLoop
         public ulong R6, R7, R8, R9;
     }
 
-    /// <summary>Runs <paramref name="program"/> over <paramref name="regions"/> with r1 and r2 preset and returns r0.</summary>
-    public static ulong Run(VmProgram program, ReadOnlySpan<VmMemoryRegion> regions, ulong r1, ulong r2)
+    /// <summary>Runs <paramref name="engine"/>'s program over <paramref name="regions"/> with r1 and r2 preset and returns r0.</summary>
+    public static ulong Run(InterpreterEngine engine, ReadOnlySpan<VmMemoryRegion> regions, ulong r1, ulong r2)
     {
         RegionEntry* table = stackalloc RegionEntry[VmAddressSpace.MaxRegions];
         byte* stack = stackalloc byte[VmAddressSpace.MaxCallDepth * VmAddressSpace.StackSize];
@@ -31,24 +32,17 @@ internal static unsafe class InterpreterLoop
         Frame* frames = stackalloc Frame[VmAddressSpace.MaxCallDepth];
 
         new Span<ulong>(r, RegisterSlots).Clear();
-        var state = new ExecutionState { Program = program, Regions = table, PacketRegion = -1 };
-        new Span<byte>(table, (VmAddressSpace.FirstHostRegion + regions.Length) * sizeof(RegionEntry)).Clear();
-        for (int i = 0; i < regions.Length; i++)
-        {
-            MemoryAccess.Set(table + VmAddressSpace.FirstHostRegion + i, regions[i]);
-            if (state.PacketRegion < 0 && regions[i].Kind == VmMemoryRegionKind.Packet)
-                state.PacketRegion = VmAddressSpace.FirstHostRegion + i;
-        }
-        state.RegionCount = VmAddressSpace.FirstHostRegion + regions.Length;
-        EnterFrame(table, stack, 0);
+        ProgramImage image = engine.Image;
+        var state = new ExecutionState { Image = image, Regions = table };
+        MemoryAccess.MapRun(ref state, regions, stack);
         r[1] = r1;
         r[2] = r2;
         r[10] = VmAddressSpace.FramePointer(0);
 
-        HelperFunction?[] helpers = program.HelperArray;
-        long budget = program.Options.InstructionBudget;
+        HelperFunction?[] helpers = image.Helpers;
+        long budget = image.InstructionBudget;
         int depth = 0;
-        fixed (DecodedInstruction* ops = program.Decoded)
+        fixed (DecodedInstruction* ops = engine.Decoded)
         {
             DecodedInstruction* ip = ops;
             while (true)
@@ -171,7 +165,7 @@ internal static unsafe class InterpreterLoop
                         if (depth + 1 >= VmAddressSpace.MaxCallDepth) throw CallDepthFault(ref state, (int)(ip - ops));
                         frames[depth] = new Frame { ReturnTo = ip + 1, R6 = r[6], R7 = r[7], R8 = r[8], R9 = r[9] };
                         depth++;
-                        EnterFrame(table, stack, depth);
+                        MemoryAccess.EnterFrame(table, stack, depth);
                         r[10] = VmAddressSpace.FramePointer(depth);
                         ip = ops + ip->Target;
                         continue;
@@ -186,7 +180,7 @@ internal static unsafe class InterpreterLoop
                         break;
                     case 0x95:
                         if (depth == 0) return r[0];
-                        table[1 + depth].Length = 0; // the callee's frame is gone: pointers into it now fault
+                        MemoryAccess.LeaveFrame(table, depth);
                         depth--;
                         r[6] = frames[depth].R6; r[7] = frames[depth].R7; r[8] = frames[depth].R8; r[9] = frames[depth].R9;
                         r[10] = VmAddressSpace.FramePointer(depth);
@@ -257,7 +251,7 @@ internal static unsafe class InterpreterLoop
         byte* p = MemoryAccess.TryTranslate(ref state, address, size, VmMemoryAccess.ReadWrite);
         if (p == null) ThrowAccess(ref state, address, size, VmMemoryAccess.ReadWrite, (int)(ip - ops));
         int op = (int)ip->Immediate;
-        ulong old = MemoryAccess.Atomic(p, is64, op, r[ip->Src], r[0]);
+        ulong old = AtomicMemory.Execute(p, is64, op, r[ip->Src], r[0]);
         if (op == 0xf1) r[0] = old;                                   // cmpxchg: r0 gets the old value
         else if ((op & AtomicOperationFetch) != 0) r[ip->Src] = old;  // fetch and xchg: src gets it (zero-extended)
     }
@@ -290,25 +284,10 @@ internal static unsafe class InterpreterLoop
         return helper(new HelperContext(ref state), r[1], r[2], r[3], r[4], r[5]);
     }
 
-    // Maps the stack frame at call depth `depth` (table slot 1 + depth), zeroed: a program never reads what
-    // an earlier run or frame left there, nor uninitialised host stack.
-    private static void EnterFrame(RegionEntry* table, byte* stack, int depth)
-    {
-        byte* frame = stack + depth * VmAddressSpace.StackSize;
-        new Span<byte>(frame, VmAddressSpace.StackSize).Clear();
-        table[1 + depth] = new RegionEntry
-        {
-            Host = frame,
-            Length = VmAddressSpace.StackSize,
-            Access = (byte)VmMemoryAccess.ReadWrite,
-            Kind = (byte)VmMemoryRegionKind.Stack,
-        };
-    }
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static VmFaultException BudgetFault(ref ExecutionState state, int pc) =>
         Faults.Create(ref state, VmFaultReason.BudgetExceeded, pc, 0,
-            $"the program executed {state.Program.Options.InstructionBudget} instructions, its whole budget");
+            $"the program executed {state.Image.InstructionBudget} instructions, its whole budget");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static VmFaultException CallDepthFault(ref ExecutionState state, int pc) =>

@@ -1,66 +1,20 @@
 using System.Runtime.CompilerServices;
 
-namespace Ebpf.Vm.Interpreter;
+namespace Ebpf.Vm.Runtime;
 
 /// <summary>
-/// Translation of program addresses to host pointers, checked against the run's region table: the only way
-/// the interpreter (and helpers) reach memory.
+/// The atomic instructions' effect on memory (add, or, and, xor, xchg, cmpxchg; 32 and 64 bits), defined once for
+/// every engine, like <see cref="AluSemantics"/> for arithmetic.
 /// </summary>
-internal static unsafe class MemoryAccess
+internal static unsafe class AtomicMemory
 {
-    /// <summary>
-    /// The host address of <paramref name="size"/> bytes at program address <paramref name="address"/>, or null
-    /// when they are not all inside one region that allows <paramref name="access"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static byte* TryTranslate(ref ExecutionState state, ulong address, uint size, VmMemoryAccess access)
-    {
-        ulong slot = address >> VmAddressSpace.RegionShift;
-        if (slot < (ulong)(uint)state.RegionCount)
-        {
-            RegionEntry* region = state.Regions + slot;
-            ulong offset = (uint)address;
-            // Lengths are below 2^31 and size at most 2^31, so the sum cannot wrap.
-            if (offset + size <= region->Length && (region->Access & (int)access) == (int)access)
-                return region->Host + offset;
-        }
-        return null;
-    }
-
-    /// <summary>Like <see cref="TryTranslate"/> but faults, at the pc of the current helper call.</summary>
-    public static byte* Translate(ref ExecutionState state, ulong address, uint size, VmMemoryAccess access)
-    {
-        byte* p = TryTranslate(ref state, address, size, access);
-        return p != null ? p : throw Faults.Access(ref state, address, size, access, state.Pc);
-    }
-
-    /// <summary>Appends a region to the run's table and answers its program address.</summary>
-    public static ulong AddRegion(ref ExecutionState state, in VmMemoryRegion region)
-    {
-        if (state.RegionCount >= VmAddressSpace.MaxRegions)
-            throw Faults.Create(ref state, VmFaultReason.TooManyRegions, state.Pc, 0,
-                $"a run holds at most {VmAddressSpace.MaxRegions} regions");
-        int slot = state.RegionCount++;
-        Set(state.Regions + slot, region);
-        return VmAddressSpace.SlotAddress(slot);
-    }
-
-    /// <summary>Fills a table slot.</summary>
-    public static void Set(RegionEntry* entry, in VmMemoryRegion region)
-    {
-        entry->Host = (byte*)region.Pointer;
-        entry->Length = (uint)region.Length;
-        entry->Access = (byte)region.Access;
-        entry->Kind = (byte)region.Kind;
-    }
-
     /// <summary>
     /// Executes the atomic <paramref name="op"/> on the 4- or 8-byte location <paramref name="p"/> and returns the
     /// value it held before. Interlocked when the host address is naturally aligned (always, for the stack and
     /// for aligned host buffers); otherwise an ordinary read-modify-write, since misaligned interlocked operations
     /// fault on some CPUs and a single program run is single-threaded anyway.
     /// </summary>
-    public static ulong Atomic(byte* p, bool is64, int op, ulong value, ulong comparand)
+    public static ulong Execute(byte* p, bool is64, int op, ulong value, ulong comparand)
     {
         if (is64)
         {
