@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ebpf.Linux.Links;
+namespace Ebpf.Linux;
 
 /// <summary>
 /// Turns the errors of loading or attaching trampoline-based programs (fentry, fexit, fmod_ret, tp_btf, LSM) into a

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Ebpf.Linux.Links;
+namespace Ebpf.Linux;
 
 /// <summary>
 /// Finds the vmlinux BTF type id a tracing program attaches to (attach_btf_id at load): the FUNC of an fentry/fexit/

@@ -1,4 +1,4 @@
-namespace Ebpf.Linux;
+namespace Ebpf.Linux.Features;
 
 /// <summary>
 /// The kernel's spelling of enum values, for messages and feature names ("BPF_MAP_TYPE_LPM_TRIE"): the UAPI prefix
