@@ -1,7 +1,7 @@
 using Ebpf.Btf;
 using Ebpf.Elf;
 
-namespace Ebpf.Loader;
+namespace Ebpf;
 
 internal sealed partial class ObjectReader
 {

@@ -2,7 +2,7 @@ using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Elf;
 
-namespace Ebpf.Loader;
+namespace Ebpf;
 
 internal sealed partial class ObjectReader
 {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Ebpf.Btf;
 using Ebpf.Elf;
 
-namespace Ebpf.Loader;
+namespace Ebpf;
 
 /// <summary>
 /// The <c>.BTF.ext</c> records the linker needs, per ELF section index and in file order: function info, line info

@@ -2,9 +2,10 @@ using System.Collections.Immutable;
 using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Elf;
+using Ebpf.Loader;
 using Ebpf.Sections;
 
-namespace Ebpf.Loader;
+namespace Ebpf;
 
 /// <summary>
 /// ELF → <see cref="CollectionSpec"/>, following libbpf's <c>bpf_object__open</c> and the relocation half of

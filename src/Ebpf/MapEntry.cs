@@ -1,4 +1,4 @@
-namespace Ebpf.Loader;
+namespace Ebpf;
 
 /// <summary>A map while the object is read: its spec and where its definition lives (libbpf's sec_idx/sec_offset).</summary>
 internal sealed class MapEntry(MapSpec spec, int sectionIndex, ulong sectionOffset, ulong definitionSize)

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Ebpf.Asm;
 using Ebpf.Btf;
 
-namespace Ebpf.Loader;
+namespace Ebpf;
 
 internal sealed partial class ObjectReader
 {

@@ -1,7 +1,7 @@
 using Ebpf.Asm;
 using Ebpf.Elf;
 
-namespace Ebpf.Loader;
+namespace Ebpf;
 
 /// <summary>
 /// A function of an executable section while the object is being linked (libbpf's <c>struct bpf_program</c>):

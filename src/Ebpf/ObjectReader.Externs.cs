@@ -3,7 +3,7 @@ using System.Globalization;
 using Ebpf.Btf;
 using Ebpf.Elf;
 
-namespace Ebpf.Loader;
+namespace Ebpf;
 
 internal sealed partial class ObjectReader
 {
