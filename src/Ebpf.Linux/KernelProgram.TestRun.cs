@@ -1,3 +1,4 @@
+using Ebpf.Linux.Features;
 using Ebpf.Linux.Interop;
 
 namespace Ebpf.Linux;

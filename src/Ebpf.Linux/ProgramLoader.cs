@@ -1,5 +1,6 @@
 using System.Text;
 using Ebpf.Asm;
+using Ebpf.Linux.Features;
 using Ebpf.Linux.Interop;
 
 namespace Ebpf.Linux;
@@ -59,13 +60,13 @@ public static class ProgramLoader
     private static ProgramLoadOptions WithAttachBtfId(ProgramLoadOptions options) =>
         options.AttachTo is { Length: > 0 } target && options.AttachBtfId == 0 && options.AttachProgram is null
             && options.Type is ProgramType.Tracing or ProgramType.Lsm
-            ? options with { AttachBtfId = Links.AttachBtfIds.Resolve(options.Type, options.ExpectedAttachType ?? default, target) }
+            ? options with { AttachBtfId = AttachBtfIds.Resolve(options.Type, options.ExpectedAttachType ?? default, target) }
             : options;
 
     private static Exception Failure(ProgramLoadOptions options, string name, Errno errno, string log, bool truncated)
     {
         string shown = name.Length > 0 ? name : $"{options.Type} program";
-        if (Links.TracingErrors.Explain(options.Type, options.ExpectedAttachType, errno, $"load program '{shown}'"
+        if (TracingErrors.Explain(options.Type, options.ExpectedAttachType, errno, $"load program '{shown}'"
                 + (options.AttachTo is null ? "" : $" for {options.AttachTo}")) is { } missing)
             return missing;
         if (errno == Errno.EINVAL && log.Length == 0 && !Ebpf.Linux.Features.KernelFeatures.ProgramType(options.Type).IsSupported)

@@ -14,6 +14,9 @@ public sealed record VmOptions
     /// </summary>
     public long InstructionBudget { get; init; } = DefaultInstructionBudget;
 
+    /// <summary>The engine that executes the program: <see cref="VmEngine.Interpreter"/>, the default and, for now, the only one.</summary>
+    public VmEngine Engine { get; init; } = VmEngine.Interpreter;
+
     /// <summary>The helpers the program may call; a snapshot is taken at load. Defaults to <see cref="HelperTable.CreateDefault"/>.</summary>
     public HelperTable Helpers { get; init; } = HelperTable.CreateDefault();
 }

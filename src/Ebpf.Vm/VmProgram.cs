@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using Ebpf.Asm;
-using Ebpf.Vm.Helpers;
-using Ebpf.Vm.Interpreter;
+using Ebpf.Vm.Engines;
+using Ebpf.Vm.Engines.Interpreter;
+using Ebpf.Vm.Runtime;
 
 namespace Ebpf.Vm;
 
@@ -11,14 +12,24 @@ namespace Ebpf.Vm;
 /// the regions passed to <c>Run</c>, what helpers map); anything else stops it with a
 /// <see cref="VmFaultException"/>, as does exceeding the instruction budget.
 /// </summary>
+/// <remarks>
+/// The program is executed by the engine <see cref="VmOptions.Engine"/> names, chosen at load; this type only
+/// chooses it and passes the runs on.
+/// </remarks>
 public sealed class VmProgram
 {
-    private VmProgram(ImmutableArray<Instruction> instructions, VmOptions options, DecodedInstruction[] decoded, HelperFunction?[] helpers)
+    private readonly IExecutionEngine _engine;
+
+    private VmProgram(ImmutableArray<Instruction> instructions, VmOptions options)
     {
         Instructions = instructions;
         Options = options;
-        Decoded = decoded;
-        HelperArray = helpers;
+        var image = new ProgramImage(instructions, options.Helpers.ToArray(), options.InstructionBudget, owner: this);
+        _engine = options.Engine switch
+        {
+            VmEngine.Interpreter => InterpreterEngine.Create(image),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Engine, "unknown VM engine"),
+        };
     }
 
     /// <summary>The program's instructions, as loaded.</summary>
@@ -27,25 +38,19 @@ public sealed class VmProgram
     /// <summary>The options the program was loaded with.</summary>
     public VmOptions Options { get; }
 
-    internal DecodedInstruction[] Decoded { get; }
-
-    internal HelperFunction?[] HelperArray { get; }
-
     /// <summary>Validates <paramref name="instructions"/> and prepares them for running.</summary>
     /// <param name="instructions">The program; <c>lddw</c> takes two slots.</param>
-    /// <param name="options">Budget and helpers; null for the defaults.</param>
+    /// <param name="options">Engine, budget and helpers; null for the defaults.</param>
     /// <exception cref="VmProgramException">
     /// The program is empty, has an undefined instruction, a jump or call outside the program or into a
     /// <c>lddw</c>, a call of a helper the table lacks, a map reference or kfunc call, or can run off its end.
     /// </exception>
-    /// <exception cref="ArgumentOutOfRangeException">The instruction budget is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The instruction budget is not positive, or the engine is not a <see cref="VmEngine"/>.</exception>
     public static VmProgram Load(ReadOnlySpan<Instruction> instructions, VmOptions? options = null)
     {
         options ??= new VmOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.InstructionBudget, nameof(options));
-        HelperFunction?[] helpers = options.Helpers.ToArray();
-        DecodedInstruction[] decoded = ProgramDecoder.Decode(instructions, helpers);
-        return new VmProgram(ImmutableArray.Create(instructions), options, decoded, helpers);
+        return new VmProgram(ImmutableArray.Create(instructions), options);
     }
 
     /// <summary>
@@ -60,14 +65,14 @@ public sealed class VmProgram
         fixed (byte* p = memory)
         {
             var region = new VmMemoryRegion(p, memory.Length, VmMemoryAccess.ReadWrite, VmMemoryRegionKind.Packet);
-            return InterpreterLoop.Run(this, new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), (ulong)memory.Length);
+            return _engine.Run(new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), (ulong)memory.Length);
         }
     }
 
     /// <summary>Runs the program without memory: r1 and r2 are 0, only the stack is accessible.</summary>
     /// <returns>r0 at the final <c>exit</c>.</returns>
     /// <exception cref="VmFaultException">The program faulted.</exception>
-    public ulong Run() => InterpreterLoop.Run(this, [], 0, 0);
+    public ulong Run() => _engine.Run([], 0, 0);
 
     /// <summary>
     /// Runs the program with a typed context: r1 = the address of <paramref name="context"/>, which the program
@@ -80,7 +85,7 @@ public sealed class VmProgram
         fixed (TContext* p = &context)
         {
             var region = new VmMemoryRegion(p, sizeof(TContext), VmMemoryAccess.ReadWrite, VmMemoryRegionKind.Context);
-            return InterpreterLoop.Run(this, new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), 0);
+            return _engine.Run(new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), 0);
         }
     }
 
@@ -98,6 +103,6 @@ public sealed class VmProgram
     public ulong Run(ReadOnlySpan<VmMemoryRegion> regions, ulong r1 = 0, ulong r2 = 0)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(regions.Length, VmAddressSpace.MaxHostRegions, nameof(regions));
-        return InterpreterLoop.Run(this, regions, r1, r2);
+        return _engine.Run(regions, r1, r2);
     }
 }

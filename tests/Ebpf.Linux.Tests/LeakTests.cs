@@ -104,7 +104,7 @@ public sealed class LeakTests
             using (var reopened = KernelMap.OpenPinned(dir[$"m{i}"])) Assert.True(reopened.TryLookup(0u, out ulong _));
             BpfFs.Unpin(dir[$"m{i}"]);
             using var dup = map.Handle.Duplicate();
-            using var btf = KernelBtf.Load(KernelBtf.IntOnly());
+            using var btf = KernelBtf.Load(Ebpf.Linux.Features.ProbeBtf.IntOnly());
             foreach (var _ in map.Keys<uint>()) { }
         }
     }

@@ -193,7 +193,7 @@ public sealed class MapTypeTests
     [Fact]
     public void SocketStorage_IsKeyedBySocketFd()
     {
-        using var btf = KernelBtf.Load(KernelBtf.IntOnly());
+        using var btf = KernelBtf.Load(Ebpf.Linux.Features.ProbeBtf.IntOnly());
         using var map = KernelAssert.RunOrSkip(() => KernelMap.Create(LocalStorage(MapType.SkStorage, btf, "t_sk_storage")));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         int fd = (int)socket.Handle;
@@ -207,7 +207,7 @@ public sealed class MapTypeTests
     [Fact]
     public void TaskStorage_IsKeyedByPidfd()
     {
-        using var btf = KernelBtf.Load(KernelBtf.IntOnly());
+        using var btf = KernelBtf.Load(Ebpf.Linux.Features.ProbeBtf.IntOnly());
         using var map = KernelAssert.RunOrSkip(() => KernelMap.Create(LocalStorage(MapType.TaskStorage, btf, "t_task_storage")));
         int pidfd = (int)Ebpf.Linux.Interop.Libc.Syscall(Ebpf.Linux.Interop.SysCallNumbers.PidfdOpen, Environment.ProcessId, 0, 0);
         Assert.True(pidfd > 0, Ebpf.Linux.Interop.Libc.LastErrno.Describe());
@@ -221,7 +221,7 @@ public sealed class MapTypeTests
     [Fact]
     public void CgroupLocalStorage_IsKeyedByCgroupFd()
     {
-        using var btf = KernelBtf.Load(KernelBtf.IntOnly());
+        using var btf = KernelBtf.Load(Ebpf.Linux.Features.ProbeBtf.IntOnly());
         using var map = KernelAssert.RunOrSkip(() => KernelMap.Create(LocalStorage(MapType.CgrpStorage, btf, "t_cgrp_storage")));
         using var cgroup = TestPrograms.OpenDirectory(TestPrograms.Cgroup2Root());
         int fd = (int)cgroup.DangerousGetHandle();
@@ -235,7 +235,7 @@ public sealed class MapTypeTests
     public void InodeStorage_IsCreated()
     {
         // Elements are only reachable from BPF LSM programs on most kernels; creation proves the type works.
-        using var btf = KernelBtf.Load(KernelBtf.IntOnly());
+        using var btf = KernelBtf.Load(Ebpf.Linux.Features.ProbeBtf.IntOnly());
         using var map = KernelAssert.RunOrSkip(() => KernelMap.Create(LocalStorage(MapType.InodeStorage, btf, "t_inode_stor")));
         Assert.Equal(MapType.InodeStorage, map.Info().Type);
     }

@@ -111,7 +111,7 @@ public sealed class ObjectInfoTests
         using (var h = KernelObjects.OpenBtfById(vmlinux))
             Assert.True(BtfInfo.Get(h).IsKernel);
 
-        byte[] raw = KernelBtf.IntOnly();
+        byte[] raw = Ebpf.Linux.Features.ProbeBtf.IntOnly();
         using var btf = KernelBtf.Load(raw);
         BtfInfo info = BtfInfo.Get(btf, includeData: true);
         Assert.False(info.IsKernel);
@@ -131,7 +131,7 @@ public sealed class ObjectInfoTests
     [Fact]
     public void BadBtf_ReportsTheKernelLog()
     {
-        byte[] raw = KernelBtf.IntOnly();
+        byte[] raw = Ebpf.Linux.Features.ProbeBtf.IntOnly();
         raw[36] = 0xff;   // an int encoding with garbage bits
         var e = Assert.Throws<BpfException>(() => KernelBtf.Load(raw));
         Assert.Equal(Errno.EINVAL, e.Errno);

@@ -41,8 +41,8 @@ internal static unsafe partial class Probes
             }
             if (needsBtf)
             {
-                try { btf = KernelBtf.Load(KernelBtf.IntOnly()); }
-                catch (Exception e) when (e is BpfException or UnauthorizedAccessException or NotSupportedException) { return ProbeResult.Inconclusive; }
+                btf = ProbeBtf.TryLoad(ProbeBtf.IntOnly(), out _);
+                if (btf is null) return ProbeResult.Inconclusive;
             }
             var attr = new MapCreateAttr
             {
@@ -175,13 +175,8 @@ internal static unsafe partial class Probes
             Ebpf.Btf.BtfKind.Enum64 => [new Ebpf.Btf.BtfEnum("e", 8, false, true, [new("e1", 1L << 40)])],
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no probe for this BTF kind"),
         };
-        try
-        {
-            using SafeBpfHandle btf = KernelBtf.Load(Ebpf.Btf.BtfWriter.Write(types));
-            return ProbeResult.Present;
-        }
-        catch (BpfException e) when (e.Errno == Errno.EINVAL) { return ProbeResult.Missing; }
-        catch (Exception e) when (e is BpfException or UnauthorizedAccessException) { return ProbeResult.Inconclusive; }
+        using SafeBpfHandle? btf = ProbeBtf.TryLoad(Ebpf.Btf.BtfWriter.Write(types), out Errno error);
+        return btf is not null ? ProbeResult.Present : error == Errno.EINVAL ? ProbeResult.Missing : ProbeResult.Inconclusive;
 
         static Ebpf.Btf.BtfInt Int() => new("int", 4, Ebpf.Btf.BtfIntEncoding.Signed, 0, 32);
     }

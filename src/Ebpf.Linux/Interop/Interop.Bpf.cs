@@ -43,7 +43,7 @@ internal enum BpfCommand
 }
 
 /// <summary>The only caller of SYS_bpf.</summary>
-internal static unsafe class Bpf
+internal static unsafe partial class Bpf
 {
     /// <summary>
     /// Runs <paramref name="command"/> with <paramref name="attr"/> and returns the result (an fd, a value, 0) or -errno.

@@ -38,7 +38,7 @@ public sealed class CgroupAttachment : ICgroupAttachment
         CgroupAttachFlags flags = CgroupAttachFlags.AllowMulti, KernelProgram? replace = null)
     {
         ArgumentNullException.ThrowIfNull(program);
-        if (!ProgramQuery.IsCgroup(attachType)) throw new ArgumentException($"{attachType} is not a cgroup hook", nameof(attachType));
+        if (!CgroupHooks.Contains(attachType)) throw new ArgumentException($"{attachType} is not a cgroup hook", nameof(attachType));
         if ((flags & CgroupAttachFlags.Replace) != 0) throw new ArgumentException("pass the program to replace as 'replace'", nameof(flags));
         if (replace is not null && (flags & CgroupAttachFlags.AllowMulti) == 0)
             throw new ArgumentException("replacing a named program needs CgroupAttachFlags.AllowMulti", nameof(replace));

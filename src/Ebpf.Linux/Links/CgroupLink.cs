@@ -28,7 +28,7 @@ public sealed class CgroupLink : Link, ICgroupAttachment
     public static CgroupLink Attach(KernelProgram program, string cgroupPath, AttachType attachType)
     {
         ArgumentNullException.ThrowIfNull(program);
-        if (!ProgramQuery.IsCgroup(attachType)) throw new ArgumentException($"{attachType} is not a cgroup hook", nameof(attachType));
+        if (!CgroupHooks.Contains(attachType)) throw new ArgumentException($"{attachType} is not a cgroup hook", nameof(attachType));
         using var cgroup = PathFd.OpenDirectory(cgroupPath, "cgroup");
         var attr = new LinkCreateFullAttr { AttachType = (uint)attachType };
         using var target = new FdLease(cgroup, out attr.TargetFd);

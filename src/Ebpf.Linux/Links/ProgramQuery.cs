@@ -52,7 +52,7 @@ public static class ProgramQuery
 
     private static unsafe AttachedPrograms Query(uint target, AttachType attachType, uint flags, string subject)
     {
-        bool cgroup = IsCgroup(attachType), mprog = attachType is AttachType.TcxIngress or AttachType.TcxEgress;
+        bool cgroup = CgroupHooks.Contains(attachType), mprog = attachType is AttachType.TcxIngress or AttachType.TcxEgress;
         string what = $"query {attachType} programs of";
         while (true)
         {
@@ -88,14 +88,4 @@ public static class ProgramQuery
                 links.Length == 0 ? [] : links[..n], attr.Revision);
         }
     }
-
-    /// <summary>True for the attach types of cgroup hooks.</summary>
-    internal static bool IsCgroup(AttachType t) => t is AttachType.CgroupInetIngress or AttachType.CgroupInetEgress
-        or AttachType.CgroupInetSockCreate or AttachType.CgroupSockOps or AttachType.CgroupDevice
-        or (>= AttachType.CgroupInet4Bind and <= AttachType.CgroupUdp6Sendmsg)
-        or AttachType.CgroupSysctl or AttachType.CgroupUdp4Recvmsg or AttachType.CgroupUdp6Recvmsg
-        or AttachType.CgroupGetsockopt or AttachType.CgroupSetsockopt
-        or (>= AttachType.CgroupInet4Getpeername and <= AttachType.CgroupInet6Getsockname)
-        or AttachType.CgroupInetSockRelease or AttachType.LsmCgroup
-        or (>= AttachType.CgroupUnixConnect and <= AttachType.CgroupUnixGetsockname);
 }

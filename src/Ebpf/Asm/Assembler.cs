@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Ebpf.Asm;
 
 /// <summary>
@@ -113,65 +111,4 @@ public static class Assembler
         // Offsets count from the slot after the instruction (for lddw: after its first slot).
         return (long)label.Slot - (statement.Slot + 1);
     }
-}
-
-/// <summary>Which field of an instruction a resolved jump target goes into.</summary>
-internal enum TargetField
-{
-    /// <summary>The 16-bit offset (jumps).</summary>
-    Offset,
-    /// <summary>The 32-bit immediate (ja32, local calls, lddw func).</summary>
-    Immediate,
-}
-
-/// <summary>One parsed instruction before labels are resolved.</summary>
-internal sealed class AsmStatement(Instruction first, int line)
-{
-    public Instruction First { get; } = first;
-    public Instruction Second { get; init; }
-    public int Slots { get; init; } = 1;
-    public int Line { get; } = line;
-    public int Slot { get; set; }
-    public AsmToken? Target { get; init; }
-    public TargetField TargetField { get; init; }
-}
-
-/// <summary>Number parsing shared by the assembler parts: decimal or 0x hex, optionally signed.</summary>
-internal static class AsmNumbers
-{
-    public static bool TryParse(string text, out long value)
-    {
-        value = 0;
-        ReadOnlySpan<char> s = text;
-        bool negative = false;
-        if (s.Length > 0 && s[0] is '+' or '-')
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
-        ulong magnitude;
-        if (s.Length > 2 && s[0] == '0' && s[1] is 'x' or 'X')
-        {
-            if (!ulong.TryParse(s[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out magnitude)) return false;
-        }
-        else if (s.Length == 0 || !ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out magnitude))
-        {
-            return false;
-        }
-        if (negative)
-        {
-            if (magnitude > 1UL << 63) return false;
-            value = (long)(0 - magnitude);
-        }
-        else
-        {
-            // Values up to 2^64-1 are allowed (lddw); they wrap into the long's bits.
-            value = unchecked((long)magnitude);
-        }
-        return true;
-    }
-
-    /// <summary>Parses an unsigned 64-bit value given as a positive number beyond long.MaxValue.</summary>
-    public static bool IsBeyondSigned(string text) =>
-        text.Length > 0 && text[0] != '-' && TryParse(text, out long v) && v < 0;
 }

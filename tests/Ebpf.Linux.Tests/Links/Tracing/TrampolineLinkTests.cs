@@ -64,8 +64,8 @@ public sealed class TrampolineLinkTests
         Assert.Equal("lsm", Assert.IsType<TracingLink>(link).Hook);
         TraceObject.OpenFile("/proc/self/stat", 2);
         // Attached but silent: the BPF LSM is compiled in but not in lsm=, and securityfs was not there to tell us.
-        if (obj.Count(TraceObject.Lsm) == 0 && Ebpf.Linux.Links.TracingErrors.IsBpfLsmActive() is null)
-            Assert.Skip($"the BPF LSM does not run here and {Ebpf.Linux.Links.TracingErrors.ActiveLsmList} is unreadable (securityfs not mounted)");
+        if (obj.Count(TraceObject.Lsm) == 0 && Ebpf.Linux.TracingErrors.IsBpfLsmActive() is null)
+            Assert.Skip($"the BPF LSM does not run here and {Ebpf.Linux.TracingErrors.ActiveLsmList} is unreadable (securityfs not mounted)");
         Assert.True(obj.Count(TraceObject.Lsm) >= 2);
     }
 

@@ -1,0 +1,125 @@
+using Ebpf.Asm;
+using Ebpf.Vm.Helpers;
+
+namespace Ebpf.Vm.Engines.Interpreter;
+
+/// <summary>
+/// Checks at load everything the dispatch loop relies on, so the loop itself decodes nothing and checks no
+/// jump: every slot is a defined instruction, every jump and local call lands on an instruction (not outside
+/// the program, not on the second slot of a <c>lddw</c>), every helper called by id exists, nothing writes r10,
+/// and control cannot run off the end.
+/// </summary>
+internal static class ProgramDecoder
+{
+    /// <summary>Validates <paramref name="program"/> and returns its decoded form, one entry per slot.</summary>
+    /// <exception cref="VmProgramException">The first thing the VM cannot run, with its slot.</exception>
+    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, HelperFunction?[] helpers)
+    {
+        if (program.IsEmpty) throw new VmProgramException(0, "the program is empty");
+        try
+        {
+            InstructionStream.Validate(program);
+        }
+        catch (InstructionFormatException e)
+        {
+            throw new VmProgramException(e.Slot, e.Reason, e);
+        }
+
+        var isTail = new bool[program.Length];
+        for (int i = 0; i < program.Length; i++)
+            if (program[i].IsLoadImm64) isTail[++i] = true;
+
+        var decoded = new DecodedInstruction[program.Length];
+        for (int i = 0; i < program.Length; i++)
+        {
+            if (isTail[i]) continue; // stays opcode 0: never dispatched, lddw steps over it
+            decoded[i] = DecodeOne(program, i, isTail, helpers);
+        }
+
+        int last = program.Length - 1;
+        if (isTail[last]) last--;
+        Instruction end = program[last];
+        bool endsWithJump = end.IsExit || (end.OpCode.IsJump && end.OpCode.JumpOperation == JumpOperation.Ja);
+        if (!endsWithJump)
+            throw new VmProgramException(last, "the last instruction must be exit or an unconditional jump: execution would run off the end");
+        return decoded;
+    }
+
+    private static DecodedInstruction DecodeOne(ReadOnlySpan<Instruction> program, int i, bool[] isTail, HelperFunction?[] helpers)
+    {
+        Instruction insn = program[i];
+        OpCode op = insn.OpCode;
+        var d = new DecodedInstruction
+        {
+            OpCode = op.Value,
+            Dst = (byte)insn.Destination,
+            Src = (byte)insn.Source,
+            Target = insn.Offset,
+            Immediate = insn.Immediate,
+        };
+        switch (op.Class)
+        {
+            case InstructionClass.Alu or InstructionClass.Alu64:
+                d.Variant = op.AluOperation switch
+                {
+                    AluOperation.Div or AluOperation.Mod or AluOperation.Mov => (byte)insn.Offset,
+                    AluOperation.End => (byte)insn.Immediate,
+                    _ => 0,
+                };
+                break;
+            case InstructionClass.Jmp or InstructionClass.Jmp32:
+                DecodeJump(program, i, isTail, helpers, ref d);
+                break;
+            case InstructionClass.Ld when insn.IsLoadImm64:
+                if (insn.Source != 0)
+                    throw new VmProgramException(i, $"lddw with pseudo-source {(LoadImmediateSource)insn.Source} needs a loader relocation; the VM has no maps yet");
+                d.Immediate = (long)Instruction.Imm64(insn, program[i + 1]);
+                break;
+            case InstructionClass.Stx when op.Mode == MemoryMode.Atomic:
+                var atomic = (AtomicOperation)insn.Immediate;
+                if (atomic.Fetches() && atomic != AtomicOperation.CompareExchange && insn.Source == Register.R10)
+                    throw new VmProgramException(i, "atomic fetch would write r10, the read-only frame pointer");
+                break;
+        }
+        return d;
+    }
+
+    private static void DecodeJump(ReadOnlySpan<Instruction> program, int i, bool[] isTail, HelperFunction?[] helpers, ref DecodedInstruction d)
+    {
+        Instruction insn = program[i];
+        OpCode op = insn.OpCode;
+        switch (op.JumpOperation)
+        {
+            case JumpOperation.Exit:
+                return;
+            case JumpOperation.Call when op.Source == OperandSource.Register:
+                return; // callx: the helper id is only known at run time
+            case JumpOperation.Call when insn.IsHelperCall:
+                if ((uint)insn.Immediate >= (uint)helpers.Length || helpers[insn.Immediate] is null)
+                    throw new VmProgramException(i, $"call of unknown helper {insn.Immediate}");
+                d.Target = insn.Immediate;
+                return;
+            case JumpOperation.Call when insn.IsKfuncCall:
+                throw new VmProgramException(i, $"call of kernel function (BTF id {insn.Immediate}): kfuncs exist only in the kernel");
+            case JumpOperation.Call:
+                d.Variant = 1;
+                d.Target = CheckTarget(program, i, (long)i + 1 + insn.Immediate, isTail, "local call");
+                return;
+            case JumpOperation.Ja when op.Class == InstructionClass.Jmp32:
+                d.Target = CheckTarget(program, i, (long)i + 1 + insn.Immediate, isTail, "jump");
+                return;
+            default:
+                d.Target = CheckTarget(program, i, (long)i + 1 + insn.Offset, isTail, "jump");
+                return;
+        }
+    }
+
+    private static int CheckTarget(ReadOnlySpan<Instruction> program, int i, long target, bool[] isTail, string what)
+    {
+        if (target < 0 || target >= program.Length)
+            throw new VmProgramException(i, $"{what} target {target} is outside the program (0..{program.Length - 1})");
+        if (isTail[target])
+            throw new VmProgramException(i, $"{what} target {target} is the second slot of a lddw");
+        return (int)target;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Ebpf.Vm.Runtime;
+
+/// <summary>
+/// The state of one run that memory checks, helpers and faults need, whatever the engine. Lives on the stack of
+/// the run; helpers reach it through a <c>ref</c> in <see cref="Helpers.HelperContext"/>, so nothing is allocated
+/// per run.
+/// </summary>
+internal unsafe struct ExecutionState
+{
+    /// <summary>The program being run.</summary>
+    public ProgramImage Image;
+
+    /// <summary>The region table (<see cref="VmAddressSpace.MaxRegions"/> slots, stack-allocated).</summary>
+    public RegionEntry* Regions;
+
+    /// <summary>Slots in use; addresses whose slot is not below this fault.</summary>
+    public int RegionCount;
+
+    /// <summary>Table slot of the packet for <c>ldabs</c>/<c>ldind</c>, or -1.</summary>
+    public int PacketRegion;
+
+    /// <summary>Slot index of the instruction calling a helper (set before each helper call).</summary>
+    public int Pc;
+}

@@ -1,0 +1,63 @@
+using Ebpf.Vm.Runtime;
+
+namespace Ebpf.Vm.Helpers;
+
+/// <summary>
+/// What a helper may do with the program that called it: turn program addresses into host spans (checked
+/// against the run's regions exactly as the program's own loads and stores are), hand the program new memory,
+/// and stop the program with a fault. Valid only during the helper call.
+/// </summary>
+/// <remarks>
+/// Part of the VM's core (the helper calling convention every engine follows). <c>Program</c>, the calling
+/// <see cref="VmProgram"/>, is an extension property declared beside <see cref="VmProgram"/>, which sits above
+/// the core.
+/// </remarks>
+public readonly ref struct HelperContext
+{
+    private readonly ref ExecutionState _state;
+
+    internal HelperContext(ref ExecutionState state) => _state = ref state;
+
+    /// <summary>The public object of the calling program (a <see cref="VmProgram"/>).</summary>
+    internal object Owner => _state.Image.Owner;
+
+    /// <summary>Slot index of the calling instruction.</summary>
+    public int Pc => _state.Pc;
+
+    /// <summary>
+    /// The host bytes behind <paramref name="length"/> bytes of program memory at <paramref name="address"/>.
+    /// </summary>
+    /// <param name="address">A program address (e.g. an argument register).</param>
+    /// <param name="length">Number of bytes the helper will touch.</param>
+    /// <param name="access">What the helper will do with them; writing needs a writable region.</param>
+    /// <exception cref="VmFaultException">The bytes are not all inside one region, or the region forbids the access.</exception>
+    public unsafe Span<byte> GetSpan(ulong address, int length, VmMemoryAccess access)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        byte* p = MemoryAccess.Translate(ref _state, address, (uint)length, access);
+        return new Span<byte>(p, length);
+    }
+
+    /// <summary>Like <see cref="GetSpan"/>, but answers false instead of faulting.</summary>
+    public unsafe bool TryGetSpan(ulong address, int length, VmMemoryAccess access, out Span<byte> span)
+    {
+        byte* p = length < 0 ? null : MemoryAccess.TryTranslate(ref _state, address, (uint)length, access);
+        span = p == null ? default : new Span<byte>(p, length);
+        return p != null;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="length"/> bytes at <paramref name="pointer"/> visible to the program until the run ends
+    /// (a map value, a buffer the helper returns) and answers the address the program must use.
+    /// </summary>
+    /// <remarks>The memory must stay valid and unmoved until the run ends (native or pinned memory).</remarks>
+    /// <exception cref="VmFaultException">The run's region table is full (<see cref="VmFaultReason.TooManyRegions"/>).</exception>
+    public unsafe ulong MapRegion(void* pointer, int length, VmMemoryAccess access, VmMemoryRegionKind kind = VmMemoryRegionKind.HelperBuffer) =>
+        MemoryAccess.AddRegion(ref _state, new VmMemoryRegion(pointer, length, access, kind));
+
+    /// <summary>Builds the fault that stops the program because the helper's arguments are invalid; throw it.</summary>
+    /// <param name="detail">What was wrong with the arguments.</param>
+    /// <param name="address">The offending address, if any.</param>
+    public VmFaultException Fault(string detail, ulong address = 0) =>
+        Faults.Create(ref _state, VmFaultReason.HelperFault, _state.Pc, address, detail);
+}
