@@ -49,7 +49,7 @@ public sealed record CollectionSpec
     public CollectionSpec ResolveKernelReferences(BtfSpec targetBtf)
     {
         ArgumentNullException.ThrowIfNull(targetBtf);
-        return CoRe.KernelReferenceResolver.Resolve(this, targetBtf);
+        return KernelReferenceResolver.Resolve(this, targetBtf);
     }
 
     /// <summary>Reads the object at <paramref name="path"/>; the object name defaults to the file name up to its first '.'.</summary>

@@ -28,7 +28,7 @@ internal sealed class LinkProgram(string name, ElfSection section, string sectio
     public int SubInstructionOffset { get; set; }
     public int CoReCount { get; set; }
     /// <summary>CO-RE records left for load time (no target BTF), by instruction index relative to the function.</summary>
-    public List<Ebpf.CoRe.PendingCoReRelocation> PendingCoRe { get; } = [];
+    public List<PendingCoReRelocation> PendingCoRe { get; } = [];
 
     public bool Contains(int sectionInstruction) =>
         sectionInstruction >= SectionInstructionOffset && sectionInstruction < SectionInstructionOffset + SectionInstructionCount;

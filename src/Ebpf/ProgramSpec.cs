@@ -73,10 +73,10 @@ public sealed record ProgramSpec
     /// <see cref="CollectionSpec.ResolveKernelReferences"/> applies them (the kernel backend does so at load against
     /// the running kernel's BTF).
     /// </summary>
-    public ImmutableArray<CoRe.PendingCoReRelocation> PendingCoRe { get; init; } = [];
+    public ImmutableArray<PendingCoReRelocation> PendingCoRe { get; init; } = [];
 
     /// <summary>Typed <c>__ksym</c> externs left unresolved for the same reason.</summary>
-    public ImmutableArray<CoRe.PendingKernelSymbol> PendingKernelSymbols { get; init; } = [];
+    public ImmutableArray<PendingKernelSymbol> PendingKernelSymbols { get; init; } = [];
 
     /// <summary>Whether CO-RE relocations or typed ksyms wait for a target BTF.</summary>
     public bool HasPendingCoRe => !PendingCoRe.IsEmpty || !PendingKernelSymbols.IsEmpty;

@@ -137,7 +137,7 @@ internal static unsafe partial class Probes
     {
         try
         {
-            byte[] btf = File.ReadAllBytes(KernelBtf.VmlinuxPath);
+            byte[] btf = File.ReadAllBytes("/sys/kernel/btf/vmlinux");   // KernelBtf.VmlinuxPath: the probes sit below KernelBtf
             uint hdrLen = BitConverter.ToUInt32(btf, 4), strOff = BitConverter.ToUInt32(btf, 16), strLen = BitConverter.ToUInt32(btf, 20);
             return btf.AsSpan((int)(hdrLen + strOff), (int)strLen).ToArray();
         }

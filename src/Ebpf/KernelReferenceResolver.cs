@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using Ebpf.Asm;
 using Ebpf.Btf;
+using Ebpf.CoRe;
 
-namespace Ebpf.CoRe;
+namespace Ebpf;
 
 /// <summary>
 /// Applies what a spec read without a target BTF left open (<see cref="ProgramSpec.PendingCoRe"/> and

@@ -1,6 +1,6 @@
 using Ebpf.Btf;
 
-namespace Ebpf.CoRe;
+namespace Ebpf;
 
 /// <summary>
 /// A CO-RE relocation left for load time because the object was read without a target BTF: which instruction of the

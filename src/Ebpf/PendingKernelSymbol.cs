@@ -1,4 +1,4 @@
-namespace Ebpf.CoRe;
+namespace Ebpf;
 
 /// <summary>
 /// A typed <c>__ksym</c> extern (a kernel variable or kfunc) left for load time because the object was read without
