@@ -19,4 +19,13 @@ public sealed record VmOptions
 
     /// <summary>The helpers the program may call; a snapshot is taken at load. Defaults to <see cref="HelperTable.CreateDefault"/>.</summary>
     public HelperTable Helpers { get; init; } = HelperTable.CreateDefault();
+
+    /// <summary>
+    /// The maps the program refers to: <c>lddw rX, map</c> with immediate <c>i</c> (pseudo-source 1) is map <c>i</c>
+    /// here, and pseudo-source 2 points into its value. <see cref="VmCollection"/> fills this from the object.
+    /// </summary>
+    public IReadOnlyList<Maps.VmMap> Maps { get; init; } = [];
+
+    /// <summary>The CPU runs are on, as <c>bpf_get_smp_processor_id</c> and per-CPU map values see it.</summary>
+    public int Cpu { get; init; }
 }

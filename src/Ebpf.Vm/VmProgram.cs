@@ -24,12 +24,21 @@ public sealed class VmProgram
     {
         Instructions = instructions;
         Options = options;
-        var image = new ProgramImage(instructions, options.Helpers.ToArray(), options.InstructionBudget, owner: this);
+        var image = new ProgramImage(instructions, options.Helpers.ToArray(), options.InstructionBudget, owner: this,
+            [.. options.Maps], [.. options.Maps.Select(MapRegion)], options.Cpu);
         _engine = options.Engine switch
         {
             VmEngine.Interpreter => InterpreterEngine.Create(image),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Engine, "unknown VM engine"),
         };
+    }
+
+    // A map's value storage as programs reach it: read-only for .rodata (BPF_F_RDONLY_PROG), read-write otherwise.
+    private static unsafe VmMemoryRegion MapRegion(Maps.VmMap map)
+    {
+        (IntPtr start, long length) = map.ValueStorage;
+        return new VmMemoryRegion((void*)start, (int)Math.Min(length, int.MaxValue),
+            map.IsReadOnlyToPrograms ? VmMemoryAccess.Read : VmMemoryAccess.ReadWrite, VmMemoryRegionKind.MapValue);
     }
 
     /// <summary>The program's instructions, as loaded.</summary>
@@ -50,6 +59,7 @@ public sealed class VmProgram
     {
         options ??= new VmOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.InstructionBudget, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Maps.Count, VmAddressSpace.MaxMapsPerProgram, nameof(options));
         return new VmProgram(ImmutableArray.Create(instructions), options);
     }
 

@@ -24,6 +24,14 @@ public sealed class HelperTable
         return table;
     }
 
+    /// <summary>A copy of this table, to extend without changing it.</summary>
+    public HelperTable Clone()
+    {
+        var copy = new HelperTable();
+        foreach (var (id, helper) in _helpers) copy._helpers[id] = helper;
+        return copy;
+    }
+
     /// <summary>The ids present, in ascending order.</summary>
     public IEnumerable<int> Ids => _helpers.Keys.Order();
 

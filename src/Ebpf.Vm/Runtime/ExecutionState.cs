@@ -21,4 +21,10 @@ internal unsafe struct ExecutionState
 
     /// <summary>Slot index of the instruction calling a helper (set before each helper call).</summary>
     public int Pc;
+
+    /// <summary>Table slot of the first map's value storage (the maps follow in handle order).</summary>
+    public int MapRegionBase;
+
+    /// <summary>The CPU the run is on, as <c>bpf_get_smp_processor_id</c> and per-CPU maps see it.</summary>
+    public int Cpu;
 }

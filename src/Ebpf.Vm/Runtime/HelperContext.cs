@@ -55,6 +55,34 @@ public readonly ref struct HelperContext
     public unsafe ulong MapRegion(void* pointer, int length, VmMemoryAccess access, VmMemoryRegionKind kind = VmMemoryRegionKind.HelperBuffer) =>
         MemoryAccess.AddRegion(ref _state, new VmMemoryRegion(pointer, length, access, kind));
 
+    /// <summary>The CPU the run is on (<c>bpf_get_smp_processor_id</c>).</summary>
+    public int Cpu => _state.Cpu;
+
+    /// <summary>The map behind a map handle argument (r1 of map helpers), or null when it is none.</summary>
+    internal object? MapOf(ulong handle, out int index) =>
+        VmAddressSpace.TryGetMapIndex(handle, _state.Image.Maps.Length, out index) ? _state.Image.Maps[index] : null;
+
+    /// <summary>The program address of <paramref name="pointer"/>, inside the value storage of map <paramref name="index"/>.</summary>
+    internal unsafe ulong MapValueAddress(int index, byte* pointer)
+    {
+        VmMemoryRegion storage = _state.Image.MapRegions[index];
+        return VmAddressSpace.SlotAddress(_state.MapRegionBase + index) + (ulong)(pointer - (byte*)storage.Pointer);
+    }
+
+    /// <summary>Which of the program's maps holds program address <paramref name="address"/> in its value storage, or -1.</summary>
+    internal int MapIndexOfAddress(ulong address)
+    {
+        long index = (long)(address >> VmAddressSpace.RegionShift) - _state.MapRegionBase;
+        return index >= 0 && index < _state.Image.MapRegions.Length ? (int)index : -1;
+    }
+
+    /// <summary>The host pointer behind a program address inside the value storage of map <paramref name="index"/>, or null.</summary>
+    internal unsafe byte* MapValuePointer(int index, ulong address, int length)
+    {
+        if ((address >> VmAddressSpace.RegionShift) != (ulong)(_state.MapRegionBase + index)) return null;
+        return MemoryAccess.TryTranslate(ref _state, address, (uint)length, VmMemoryAccess.Read);
+    }
+
     /// <summary>Builds the fault that stops the program because the helper's arguments are invalid; throw it.</summary>
     /// <param name="detail">What was wrong with the arguments.</param>
     /// <param name="address">The offending address, if any.</param>

@@ -66,6 +66,11 @@ internal static unsafe class MemoryAccess
                 state.PacketRegion = VmAddressSpace.FirstHostRegion + i;
         }
         state.RegionCount = VmAddressSpace.FirstHostRegion + regions.Length;
+        // The program's maps: their value storage, so lookups and global data hand out checked addresses.
+        VmMemoryRegion[] maps = state.Image.MapRegions;
+        state.MapRegionBase = state.RegionCount;
+        state.Cpu = state.Image.Cpu;
+        for (int i = 0; i < maps.Length; i++) Set(table + state.RegionCount++, maps[i]);
         EnterFrame(table, stack, 0);
     }
 

@@ -15,8 +15,24 @@ namespace Ebpf.Vm.Runtime;
 /// The public object helpers see as <c>HelperContext.Program</c> (the <c>VmProgram</c>). Typed <c>object</c> because
 /// the core sits below the type that chooses engines and must not name it.
 /// </param>
-internal sealed class ProgramImage(ImmutableArray<Instruction> instructions, HelperFunction?[] helpers, long instructionBudget, object owner)
+/// <param name="maps">
+/// The maps the program refers to, in the order its map handles number them (typed <c>object</c>: the core does not
+/// name the maps above it); the helpers that operate on maps cast them back.
+/// </param>
+/// <param name="mapRegions">Each map's value storage, mapped into every run right after the host regions.</param>
+/// <param name="cpu">The CPU runs are on.</param>
+internal sealed class ProgramImage(ImmutableArray<Instruction> instructions, HelperFunction?[] helpers, long instructionBudget, object owner,
+    object[]? maps = null, VmMemoryRegion[]? mapRegions = null, int cpu = 0)
 {
+    /// <summary>The CPU runs are on.</summary>
+    public int Cpu { get; } = cpu;
+
+    /// <summary>The maps by handle index.</summary>
+    public object[] Maps { get; } = maps ?? [];
+
+    /// <summary>The value storage of each map (empty regions for maps whose values are copied, not pointed to).</summary>
+    public VmMemoryRegion[] MapRegions { get; } = mapRegions ?? [];
+
     /// <summary>The program as loaded.</summary>
     public ImmutableArray<Instruction> Instructions { get; } = instructions;
 

@@ -49,6 +49,23 @@ public static class VmAddressSpace
         return SlotAddress(1 + depth) + StackSize;
     }
 
+    /// <summary>Most maps one program may refer to (each takes a region slot in every run).</summary>
+    public const int MaxMapsPerProgram = 32;
+
+    // Map handles (what `lddw rX, map` loads) live in the unmapped first 4 GiB: never dereferenceable.
+    private const ulong MapHandleBase = 0x4d41_0000;   // "MA"
+
+    /// <summary>The value a program holds for map <paramref name="index"/> of its table (<c>lddw r1, map</c>).</summary>
+    internal static ulong MapHandle(int index) => MapHandleBase + (ulong)index;
+
+    /// <summary>Whether <paramref name="value"/> is a map handle, and of which map.</summary>
+    internal static bool TryGetMapIndex(ulong value, int mapCount, out int index)
+    {
+        ulong i = value - MapHandleBase;
+        index = (int)Math.Min(i, int.MaxValue);
+        return i < (ulong)mapCount;
+    }
+
     /// <summary>Start address of table slot <paramref name="slot"/>.</summary>
     internal static ulong SlotAddress(int slot) => (ulong)slot << RegionShift;
 }

@@ -196,6 +196,10 @@ internal static unsafe class InterpreterLoop
                     case 0x89: *d = (ulong)(long)Unsafe.ReadUnaligned<short>(Read(ref state, r[ip->Src] + (ulong)ip->Target, 2, ip, ops)); break;
                     case 0x91: *d = (ulong)(long)*(sbyte*)Read(ref state, r[ip->Src] + (ulong)ip->Target, 1, ip, ops); break;
                     case 0x18: *d = (ulong)ip->Immediate; ip += 2; continue;
+                    case ProgramDecoder.MapValueAddress:
+                        *d = VmAddressSpace.SlotAddress(state.MapRegionBase + (int)(ip->Immediate >> 32)) + (uint)ip->Immediate;
+                        ip += 2;
+                        continue;
                     case 0x20 or 0x28 or 0x30 or 0x40 or 0x48 or 0x50:
                         if (!LegacyPacketLoad(ref state, ip, r)) return 0; // the kernel ends the program with 0
                         break;

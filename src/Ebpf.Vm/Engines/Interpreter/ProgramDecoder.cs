@@ -13,8 +13,9 @@ internal static class ProgramDecoder
 {
     /// <summary>Validates <paramref name="program"/> and returns its decoded form, one entry per slot.</summary>
     /// <exception cref="VmProgramException">The first thing the VM cannot run, with its slot.</exception>
-    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, HelperFunction?[] helpers)
+    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, HelperFunction?[] helpers, VmMemoryRegion[]? maps = null)
     {
+        maps ??= [];
         if (program.IsEmpty) throw new VmProgramException(0, "the program is empty");
         try
         {
@@ -33,7 +34,7 @@ internal static class ProgramDecoder
         for (int i = 0; i < program.Length; i++)
         {
             if (isTail[i]) continue; // stays opcode 0: never dispatched, lddw steps over it
-            decoded[i] = DecodeOne(program, i, isTail, helpers);
+            decoded[i] = DecodeOne(program, i, isTail, helpers, maps);
         }
 
         int last = program.Length - 1;
@@ -45,7 +46,38 @@ internal static class ProgramDecoder
         return decoded;
     }
 
-    private static DecodedInstruction DecodeOne(ReadOnlySpan<Instruction> program, int i, bool[] isTail, HelperFunction?[] helpers)
+    // lddw: a constant, a map handle (src 1: imm is the map's index in the program's table) or the address of a map
+    // value (src 2: imm the index, the second slot's imm the offset), which depends on the run and decodes to the
+    // interpreter's private opcode MapValueAddress.
+    private static void DecodeLoadImmediate(ReadOnlySpan<Instruction> program, int i, VmMemoryRegion[] maps, ref DecodedInstruction d)
+    {
+        Instruction insn = program[i];
+        switch ((LoadImmediateSource)insn.Source)
+        {
+            case 0:
+                d.Immediate = (long)Instruction.Imm64(insn, program[i + 1]);
+                return;
+            case LoadImmediateSource.MapFd or LoadImmediateSource.MapValue when (uint)insn.Immediate >= (uint)maps.Length:
+                throw new VmProgramException(i, $"lddw refers to map {insn.Immediate}; the program was loaded with {maps.Length} map(s) (load it through VmCollection, or pass VmOptions.Maps)");
+            case LoadImmediateSource.MapFd:
+                d.Immediate = (long)VmAddressSpace.MapHandle(insn.Immediate);
+                return;
+            case LoadImmediateSource.MapValue:
+                uint offset = (uint)program[i + 1].Immediate;
+                if (offset >= (uint)maps[insn.Immediate].Length)
+                    throw new VmProgramException(i, $"lddw points {offset} bytes into map {insn.Immediate}, whose values take {maps[insn.Immediate].Length} bytes");
+                d.OpCode = MapValueAddress;
+                d.Immediate = ((long)insn.Immediate << 32) | offset;
+                return;
+            default:
+                throw new VmProgramException(i, $"lddw with pseudo-source {(LoadImmediateSource)insn.Source} needs a kernel object (BTF id, kfunc or fd array) the VM does not have");
+        }
+    }
+
+    /// <summary>The interpreter's opcode for "address of a map value" (0x10 is no eBPF instruction).</summary>
+    internal const byte MapValueAddress = 0x10;
+
+    private static DecodedInstruction DecodeOne(ReadOnlySpan<Instruction> program, int i, bool[] isTail, HelperFunction?[] helpers, VmMemoryRegion[] maps)
     {
         Instruction insn = program[i];
         OpCode op = insn.OpCode;
@@ -71,9 +103,7 @@ internal static class ProgramDecoder
                 DecodeJump(program, i, isTail, helpers, ref d);
                 break;
             case InstructionClass.Ld when insn.IsLoadImm64:
-                if (insn.Source != 0)
-                    throw new VmProgramException(i, $"lddw with pseudo-source {(LoadImmediateSource)insn.Source} needs a loader relocation; the VM has no maps yet");
-                d.Immediate = (long)Instruction.Imm64(insn, program[i + 1]);
+                DecodeLoadImmediate(program, i, maps, ref d);
                 break;
             case InstructionClass.Stx when op.Mode == MemoryMode.Atomic:
                 var atomic = (AtomicOperation)insn.Immediate;

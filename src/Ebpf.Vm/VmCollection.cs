@@ -1,0 +1,126 @@
+using Ebpf.Asm;
+using Ebpf.Vm.Helpers;
+using Ebpf.Vm.Maps;
+
+namespace Ebpf.Vm;
+
+/// <summary>
+/// A <see cref="CollectionSpec"/> loaded into the userspace VM, the twin of the kernel backend's
+/// <c>KernelCollection</c>: its maps created with the kernel's semantics (global data with its initial bytes,
+/// <c>.rodata</c> and <c>.kconfig</c> frozen and read-only to programs) and its programs loaded with their map
+/// references bound and the map helpers available. Control-plane code written against <see cref="ILoadedCollection"/>
+/// runs unchanged on either.
+/// </summary>
+public sealed class VmCollection : ILoadedCollection
+{
+    private readonly Dictionary<string, VmMap> _maps;
+    private readonly Dictionary<string, VmCollectionProgram> _programs;
+
+    private VmCollection(CollectionSpec spec, Dictionary<string, VmMap> maps, Dictionary<string, VmCollectionProgram> programs) =>
+        (Spec, _maps, _programs) = (spec, maps, programs);
+
+    /// <inheritdoc/>
+    public CollectionSpec Spec { get; }
+
+    /// <summary>The maps by spec name.</summary>
+    public IReadOnlyDictionary<string, VmMap> Maps => _maps;
+
+    /// <summary>The programs by name (those with <see cref="ProgramSpec.AutoLoad"/>).</summary>
+    public IReadOnlyDictionary<string, VmProgram> Programs => _programs.ToDictionary(p => p.Key, p => p.Value.Program);
+
+    /// <inheritdoc/>
+    public IEnumerable<string> ProgramNames => _programs.Keys;
+
+    /// <inheritdoc/>
+    public IEnumerable<string> MapNames => _maps.Keys;
+
+    /// <summary>Loads <paramref name="spec"/>: maps first, then programs, as the kernel backend does.</summary>
+    /// <param name="spec">The collection; CO-RE relocations must be resolved (read it with a target BTF).</param>
+    /// <param name="options">
+    /// How programs are loaded (engine, budget, CPU); its helper table gets the map helpers added. Null for the
+    /// defaults.
+    /// </param>
+    /// <param name="mapOptions">How maps are created (CPU count of per-CPU maps, hash seed); null for the defaults.</param>
+    /// <exception cref="MapException">A map has a type the VM does not implement, or sizes its type refuses.</exception>
+    /// <exception cref="VmProgramException">A program cannot run in the VM (the message names it and its instruction).</exception>
+    /// <exception cref="InvalidOperationException">A program still has CO-RE relocations or ksyms to resolve.</exception>
+    public static VmCollection Load(CollectionSpec spec, VmOptions? options = null, VmMapOptions? mapOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        options ??= new VmOptions();
+        HelperTable helpers = MapHelpers.Register(options.Helpers.Clone());
+        var maps = new Dictionary<string, VmMap>(StringComparer.Ordinal);
+        var programs = new Dictionary<string, VmCollectionProgram>(StringComparer.Ordinal);
+        try
+        {
+            foreach (MapSpec map in spec.Maps)
+            {
+                if (!map.InitialSlots.IsEmpty)
+                    throw new MapException($"map '{map.Name}' ({map.Type}) starts with program or map slots, which the VM does not hold yet", MapResult.NotSupported);
+                VmMap created = maps[map.Name] = VmMapFactory.Create(map, mapOptions);
+                if (map.Freeze) created.Freeze();
+            }
+            foreach (ProgramSpec program in spec.Programs.Where(p => p.AutoLoad))
+                programs[program.Name] = new VmCollectionProgram(program, LoadProgram(spec, program, maps, options with { Helpers = helpers }));
+            return new VmCollection(spec, maps, programs);
+        }
+        catch
+        {
+            foreach (VmMap m in maps.Values) m.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The program named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such program (the message lists the ones there are).</exception>
+    public VmProgram Program(string name) => Find(name).Program;
+
+    /// <summary>The map named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such map (the message lists the ones there are).</exception>
+    public VmMap Map(string name) => _maps.TryGetValue(name, out VmMap? m) ? m
+        : throw new KeyNotFoundException($"no map '{name}' in {Spec.ObjectName}; it has {string.Join(", ", _maps.Keys)}");
+
+    /// <inheritdoc/>
+    public IProgram GetProgram(string name) => Find(name);
+
+    /// <inheritdoc/>
+    public IMap<TKey, TValue> GetMap<TKey, TValue>(string name) where TKey : unmanaged where TValue : unmanaged => Map(name).As<TKey, TValue>();
+
+    /// <summary>Frees every map; the programs must no longer run.</summary>
+    public void Dispose()
+    {
+        foreach (VmMap m in _maps.Values) m.Dispose();
+    }
+
+    private VmCollectionProgram Find(string name) => _programs.TryGetValue(name, out VmCollectionProgram? p) ? p
+        : throw new KeyNotFoundException($"no program '{name}' in {Spec.ObjectName}; it has {string.Join(", ", _programs.Keys)}");
+
+    // The program's map references become indices into its own map table, in order of first use.
+    private static VmProgram LoadProgram(CollectionSpec collection, ProgramSpec spec, Dictionary<string, VmMap> maps, VmOptions options)
+    {
+        if (spec.HasPendingCoRe)
+            throw new InvalidOperationException($"program '{spec.Name}' of {collection.ObjectName} has CO-RE relocations or ksyms left: read the object with CollectionLoadOptions.TargetBtf");
+        Instruction[] code = [.. spec.Instructions];
+        var table = new List<VmMap>();
+        foreach (MapReference reference in spec.MapReferences)
+        {
+            if (!maps.TryGetValue(reference.Map, out VmMap? map))
+                throw new VmProgramException(reference.Instruction, $"program '{spec.Name}' refers to map '{reference.Map}', which {collection.ObjectName} does not define");
+            int index = table.IndexOf(map);
+            if (index < 0)
+            {
+                index = table.Count;
+                table.Add(map);
+            }
+            code[reference.Instruction] = code[reference.Instruction].WithImmediate(index);
+        }
+        try
+        {
+            return VmProgram.Load(code, options with { Maps = table });
+        }
+        catch (VmProgramException e)
+        {
+            throw new VmProgramException(e.Slot, $"program '{spec.Name}' of {collection.ObjectName}: {e.Reason}", e);
+        }
+    }
+}
