@@ -6,10 +6,8 @@ namespace Ebpf.Vm.Pcap;
 /// Writes a pcapng capture (one little-endian section, one interface, nanosecond timestamps via if_tsresol) that
 /// tcpdump, Wireshark and <see cref="PcapReader"/> read.
 /// </summary>
-public sealed class PcapNgWriter : IDisposable
+public sealed class PcapNgWriter : CaptureWriter
 {
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
 
     /// <summary>Starts a capture: the section header and the interface description are written at once.</summary>
     /// <param name="stream">Where to write.</param>
@@ -17,10 +15,9 @@ public sealed class PcapNgWriter : IDisposable
     /// <param name="interfaceName">The if_name option ("" for none).</param>
     /// <param name="leaveOpen">Leave <paramref name="stream"/> open on dispose.</param>
     public PcapNgWriter(Stream stream, PcapLinkType linkType = PcapLinkType.Ethernet, string interfaceName = "", bool leaveOpen = false)
+        : base(stream, leaveOpen)
     {
-        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(interfaceName);
-        (_stream, _leaveOpen) = (stream, leaveOpen);
         // Section header: byte-order magic, version 1.0, section length unknown (-1).
         byte[] section = new byte[16];
         BinaryPrimitives.WriteUInt32LittleEndian(section, 0x1A2B3C4D);
@@ -42,7 +39,7 @@ public sealed class PcapNgWriter : IDisposable
         new(File.Create(path), linkType, interfaceName);
 
     /// <summary>Appends an enhanced packet block.</summary>
-    public void Write(ReadOnlySpan<byte> data, DateTimeOffset timestamp, int originalLength = -1)
+    public override void Write(ReadOnlySpan<byte> data, DateTimeOffset timestamp, int originalLength = -1)
     {
         long ticks = (timestamp - DateTimeOffset.UnixEpoch).Ticks;
         if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(timestamp), "pcapng cannot hold times before 1970 here");
@@ -57,19 +54,7 @@ public sealed class PcapNgWriter : IDisposable
         Block(6, body);
     }
 
-    /// <summary>Appends a packet read from another capture.</summary>
-    public void Write(PcapPacket packet)
-    {
-        ArgumentNullException.ThrowIfNull(packet);
-        Write(packet.Data.Span, packet.Timestamp, packet.OriginalLength);
-    }
 
-    /// <summary>Flushes and, unless asked to leave it open, closes the stream.</summary>
-    public void Dispose()
-    {
-        _stream.Flush();
-        if (!_leaveOpen) _stream.Dispose();
-    }
 
     private void Block(uint type, ReadOnlySpan<byte> body)
     {
@@ -77,9 +62,9 @@ public sealed class PcapNgWriter : IDisposable
         uint total = (uint)(12 + body.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(edge, type);
         BinaryPrimitives.WriteUInt32LittleEndian(edge[4..], total);
-        _stream.Write(edge);
-        _stream.Write(body);
-        _stream.Write(edge[4..]);
+        Stream.Write(edge);
+        Stream.Write(body);
+        Stream.Write(edge[4..]);
     }
 
     private static byte[] Option(ushort code, byte[] value)

@@ -6,10 +6,9 @@ namespace Ebpf.Vm.Pcap;
 /// Writes a classic pcap capture (little-endian, microsecond or nanosecond timestamps) that tcpdump, Wireshark and
 /// <see cref="PcapReader"/> read.
 /// </summary>
-public sealed class PcapWriter : IDisposable
+public sealed class PcapWriter : CaptureWriter
 {
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen, _nano;
+    private readonly bool _nano;
     private readonly byte[] _record = new byte[16];
 
     /// <summary>Starts a capture on <paramref name="stream"/> (the file header is written at once).</summary>
@@ -19,17 +18,17 @@ public sealed class PcapWriter : IDisposable
     /// <param name="snapLength">The snap length recorded in the header.</param>
     /// <param name="leaveOpen">Leave <paramref name="stream"/> open on dispose.</param>
     public PcapWriter(Stream stream, PcapLinkType linkType = PcapLinkType.Ethernet, bool nanosecond = false, int snapLength = 262144, bool leaveOpen = false)
+        : base(stream, leaveOpen)
     {
-        ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(snapLength);
-        (_stream, _nano, _leaveOpen) = (stream, nanosecond, leaveOpen);
+        _nano = nanosecond;
         Span<byte> header = stackalloc byte[24];
         BinaryPrimitives.WriteUInt32LittleEndian(header, nanosecond ? 0xa1b23c4du : 0xa1b2c3d4u);
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
         BinaryPrimitives.WriteUInt32LittleEndian(header[16..], (uint)snapLength);
         BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)linkType);
-        _stream.Write(header);
+        Stream.Write(header);
     }
 
     /// <summary>Creates <paramref name="path"/> and starts a capture in it.</summary>
@@ -40,7 +39,7 @@ public sealed class PcapWriter : IDisposable
     /// <param name="data">The bytes captured.</param>
     /// <param name="timestamp">When it was captured.</param>
     /// <param name="originalLength">Its length on the wire (-1: <paramref name="data"/>'s).</param>
-    public void Write(ReadOnlySpan<byte> data, DateTimeOffset timestamp, int originalLength = -1)
+    public override void Write(ReadOnlySpan<byte> data, DateTimeOffset timestamp, int originalLength = -1)
     {
         long ticks = (timestamp - DateTimeOffset.UnixEpoch).Ticks;
         if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(timestamp), "pcap cannot hold times before 1970");
@@ -49,21 +48,9 @@ public sealed class PcapWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(_record.AsSpan(4), (uint)(_nano ? fraction * 100 : fraction / 10));
         BinaryPrimitives.WriteUInt32LittleEndian(_record.AsSpan(8), (uint)data.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(_record.AsSpan(12), (uint)Math.Max(originalLength, data.Length));
-        _stream.Write(_record);
-        _stream.Write(data);
+        Stream.Write(_record);
+        Stream.Write(data);
     }
 
-    /// <summary>Appends a packet read from another capture.</summary>
-    public void Write(PcapPacket packet)
-    {
-        ArgumentNullException.ThrowIfNull(packet);
-        Write(packet.Data.Span, packet.Timestamp, packet.OriginalLength);
-    }
 
-    /// <summary>Flushes and, unless asked to leave it open, closes the stream.</summary>
-    public void Dispose()
-    {
-        _stream.Flush();
-        if (!_leaveOpen) _stream.Dispose();
-    }
 }
