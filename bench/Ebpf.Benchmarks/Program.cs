@@ -18,6 +18,17 @@ if (args.Length == 2 && args[0] == "--dump-programs")
     return;
 }
 
+// --map-lookup: a hash lookup from a program, VM vs the kernel's JIT (the kernel's own test-run duration), best of 20.
+if (args.Length == 1 && args[0] == "--map-lookup")
+{
+    var bench = new Ebpf.Benchmarks.MapLookupBenchmarks();
+    bench.Setup();
+    var (vmNs, kernelNs) = bench.CompareBest(20);
+    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"lookup loop iteration: vm {vmNs:F1} ns, kernel {kernelNs:F1} ns, vm/kernel {vmNs / kernelNs:F2}"));
+    bench.Cleanup();
+    return;
+}
+
 // --kernel-maps OBJECT [LOADS]: the managed side of bench/libbpf-maps/run.sh (needs root).
 if (args.Length >= 2 && args[0] == "--kernel-maps")
 {
