@@ -116,7 +116,7 @@ public sealed class VmCollection : ILoadedCollection
         }
         try
         {
-            return VmProgram.Load(code, options with { Maps = table });
+            return VmProgram.Load(code, options with { Maps = table, ProgramType = spec.Type });
         }
         catch (VmProgramException e)
         {

@@ -26,6 +26,13 @@ public sealed record VmOptions
     /// </summary>
     public IReadOnlyList<Maps.VmMap> Maps { get; init; } = [];
 
+    /// <summary>
+    /// The program's type, which decides its context: <see cref="ProgramType.Xdp"/> programs get an <c>xdp_md</c>
+    /// whose pointer fields read as packet addresses (the kernel's context rewriting); others see their context as
+    /// plain memory.
+    /// </summary>
+    public ProgramType ProgramType { get; init; }
+
     /// <summary>The CPU runs are on, as <c>bpf_get_smp_processor_id</c> and per-CPU map values see it.</summary>
     public int Cpu { get; init; }
 }

@@ -25,7 +25,7 @@ public sealed class VmProgram
         Instructions = instructions;
         Options = options;
         var image = new ProgramImage(instructions, options.Helpers.ToArray(), options.InstructionBudget, owner: this,
-            [.. options.Maps], [.. options.Maps.Select(MapRegion)], options.Cpu);
+            [.. options.Maps], [.. options.Maps.Select(MapRegion)], options.Cpu, packetContext: options.ProgramType == ProgramType.Xdp);
         _engine = options.Engine switch
         {
             VmEngine.Interpreter => InterpreterEngine.Create(image),
@@ -75,14 +75,19 @@ public sealed class VmProgram
         fixed (byte* p = memory)
         {
             var region = new VmMemoryRegion(p, memory.Length, VmMemoryAccess.ReadWrite, VmMemoryRegionKind.Packet);
-            return _engine.Run(new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), (ulong)memory.Length);
+            PacketWindow none = PacketWindow.None;
+            return _engine.Run(new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), (ulong)memory.Length, ref none);
         }
     }
 
     /// <summary>Runs the program without memory: r1 and r2 are 0, only the stack is accessible.</summary>
     /// <returns>r0 at the final <c>exit</c>.</returns>
     /// <exception cref="VmFaultException">The program faulted.</exception>
-    public ulong Run() => _engine.Run([], 0, 0);
+    public ulong Run()
+    {
+        PacketWindow none = PacketWindow.None;
+        return _engine.Run([], 0, 0, ref none);
+    }
 
     /// <summary>
     /// Runs the program with a typed context: r1 = the address of <paramref name="context"/>, which the program
@@ -95,7 +100,8 @@ public sealed class VmProgram
         fixed (TContext* p = &context)
         {
             var region = new VmMemoryRegion(p, sizeof(TContext), VmMemoryAccess.ReadWrite, VmMemoryRegionKind.Context);
-            return _engine.Run(new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), 0);
+            PacketWindow none = PacketWindow.None;
+            return _engine.Run(new ReadOnlySpan<VmMemoryRegion>(in region), VmAddressSpace.RegionAddress(0), 0, ref none);
         }
     }
 
@@ -113,6 +119,29 @@ public sealed class VmProgram
     public ulong Run(ReadOnlySpan<VmMemoryRegion> regions, ulong r1 = 0, ulong r2 = 0)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(regions.Length, VmAddressSpace.MaxHostRegions, nameof(regions));
-        return _engine.Run(regions, r1, r2);
+        PacketWindow none = PacketWindow.None;
+        return _engine.Run(regions, r1, r2, ref none);
+    }
+
+    /// <summary>
+    /// Runs an XDP program on the packet at <paramref name="data"/>..<paramref name="dataEnd"/> of
+    /// <paramref name="frame"/> (headroom before, tailroom after), with <paramref name="context"/> as its
+    /// <c>xdp_md</c>, whose data, data_end and data_meta read as the packet's addresses. Answers the verdict;
+    /// <paramref name="data"/> and <paramref name="dataEnd"/> come back as the program left them.
+    /// </summary>
+    internal unsafe ulong RunXdp(Span<byte> frame, Span<byte> context, ref uint data, ref uint dataEnd)
+    {
+        fixed (byte* f = frame, c = context)
+        {
+            ReadOnlySpan<VmMemoryRegion> regions =
+            [
+                new VmMemoryRegion(c, context.Length, VmMemoryAccess.Read, VmMemoryRegionKind.Context),
+                new VmMemoryRegion(f, frame.Length, VmMemoryAccess.ReadWrite, VmMemoryRegionKind.Packet),
+            ];
+            var window = new PacketWindow { ContextRegion = 0, FrameRegion = 1, Meta = data, Data = data, DataEnd = dataEnd };
+            ulong verdict = _engine.Run(regions, VmAddressSpace.RegionAddress(0), 0, ref window);
+            (data, dataEnd) = (window.Data, window.DataEnd);
+            return verdict;
+        }
     }
 }

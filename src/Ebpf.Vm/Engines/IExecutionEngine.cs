@@ -1,3 +1,5 @@
+using Ebpf.Vm.Runtime;
+
 namespace Ebpf.Vm.Engines;
 
 /// <summary>
@@ -13,5 +15,5 @@ internal interface IExecutionEngine
     /// threads at once; allocates nothing.
     /// </summary>
     /// <exception cref="VmFaultException">The program faulted.</exception>
-    ulong Run(ReadOnlySpan<VmMemoryRegion> regions, ulong r1, ulong r2);
+    ulong Run(ReadOnlySpan<VmMemoryRegion> regions, ulong r1, ulong r2, ref PacketWindow window);
 }

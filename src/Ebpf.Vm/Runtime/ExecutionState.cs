@@ -27,4 +27,7 @@ internal unsafe struct ExecutionState
 
     /// <summary>The CPU the run is on, as <c>bpf_get_smp_processor_id</c> and per-CPU maps see it.</summary>
     public int Cpu;
+
+    /// <summary>The packet of packet programs (the caller's, updated in place by packet helpers).</summary>
+    public PacketWindow* Window;
 }

@@ -16,8 +16,8 @@ internal sealed class InterpreterEngine : IExecutionEngine
     /// <summary>Validates and decodes <paramref name="image"/>.</summary>
     /// <exception cref="VmProgramException">The first thing the interpreter cannot run, with its slot.</exception>
     public static InterpreterEngine Create(ProgramImage image) =>
-        new(image, ProgramDecoder.Decode(image.Instructions.AsSpan(), image.Helpers, image.MapRegions));
+        new(image, ProgramDecoder.Decode(image.Instructions.AsSpan(), image.Helpers, image.MapRegions, image.PacketContext));
 
     /// <inheritdoc/>
-    public ulong Run(ReadOnlySpan<VmMemoryRegion> regions, ulong r1, ulong r2) => InterpreterLoop.Run(this, regions, r1, r2);
+    public ulong Run(ReadOnlySpan<VmMemoryRegion> regions, ulong r1, ulong r2, ref PacketWindow window) => InterpreterLoop.Run(this, regions, r1, r2, ref window);
 }

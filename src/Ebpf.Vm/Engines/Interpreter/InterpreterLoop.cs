@@ -24,7 +24,7 @@ internal static unsafe class InterpreterLoop
     }
 
     /// <summary>Runs <paramref name="engine"/>'s program over <paramref name="regions"/> with r1 and r2 preset and returns r0.</summary>
-    public static ulong Run(InterpreterEngine engine, ReadOnlySpan<VmMemoryRegion> regions, ulong r1, ulong r2)
+    public static ulong Run(InterpreterEngine engine, ReadOnlySpan<VmMemoryRegion> regions, ulong r1, ulong r2, ref PacketWindow window)
     {
         RegionEntry* table = stackalloc RegionEntry[VmAddressSpace.MaxRegions];
         byte* stack = stackalloc byte[VmAddressSpace.MaxCallDepth * VmAddressSpace.StackSize];
@@ -33,7 +33,8 @@ internal static unsafe class InterpreterLoop
 
         new Span<ulong>(r, RegisterSlots).Clear();
         ProgramImage image = engine.Image;
-        var state = new ExecutionState { Image = image, Regions = table };
+        // The window is the caller's stack local (an engine is only called with one), so its address stays put.
+        var state = new ExecutionState { Image = image, Regions = table, Window = (PacketWindow*)Unsafe.AsPointer(ref window) };
         MemoryAccess.MapRun(ref state, regions, stack);
         r[1] = r1;
         r[2] = r2;
@@ -189,6 +190,9 @@ internal static unsafe class InterpreterLoop
 
                     // ---- loads ----
                     case 0x61: *d = Unsafe.ReadUnaligned<uint>(Read(ref state, r[ip->Src] + (ulong)ip->Target, 4, ip, ops)); break;
+                    case ProgramDecoder.PacketContextLoad:
+                        *d = ContextField(ref state, r[ip->Src] + (ulong)ip->Target, ip, ops);
+                        break;
                     case 0x69: *d = Unsafe.ReadUnaligned<ushort>(Read(ref state, r[ip->Src] + (ulong)ip->Target, 2, ip, ops)); break;
                     case 0x71: *d = *Read(ref state, r[ip->Src] + (ulong)ip->Target, 1, ip, ops); break;
                     case 0x79: *d = Unsafe.ReadUnaligned<ulong>(Read(ref state, r[ip->Src] + (ulong)ip->Target, 8, ip, ops)); break;
@@ -263,6 +267,25 @@ internal static unsafe class InterpreterLoop
     private const int AtomicOperationFetch = 0x01;
 
     // ldabs/ldind: r0 = the big-endian value at packet offset imm (+ src). False when outside the packet.
+    // xdp_md's data, data_end and data_meta are 32-bit fields that the kernel's verifier turns into 64-bit pointer
+    // loads; the decoder marks the 32-bit loads at their offsets, and a load that lands in the context reads the
+    // packet's address here. Any other address is an ordinary 32-bit load.
+    private static ulong ContextField(ref ExecutionState state, ulong address, DecodedInstruction* ip, DecodedInstruction* ops)
+    {
+        PacketWindow* w = state.Window;
+        if (w->ContextRegion >= 0 && (address >> VmAddressSpace.RegionShift) == (ulong)(VmAddressSpace.FirstHostRegion + w->ContextRegion))
+        {
+            ulong frame = VmAddressSpace.SlotAddress(VmAddressSpace.FirstHostRegion + w->FrameRegion);
+            switch ((uint)address)
+            {
+                case 0: return frame + w->Data;
+                case 4: return frame + w->DataEnd;
+                case 8: return frame + w->Meta;
+            }
+        }
+        return Unsafe.ReadUnaligned<uint>(Read(ref state, address, 4, ip, ops));
+    }
+
     private static bool LegacyPacketLoad(ref ExecutionState state, DecodedInstruction* ip, ulong* r)
     {
         if (state.PacketRegion < 0) return false;

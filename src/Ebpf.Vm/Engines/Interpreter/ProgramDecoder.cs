@@ -13,7 +13,7 @@ internal static class ProgramDecoder
 {
     /// <summary>Validates <paramref name="program"/> and returns its decoded form, one entry per slot.</summary>
     /// <exception cref="VmProgramException">The first thing the VM cannot run, with its slot.</exception>
-    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, HelperFunction?[] helpers, VmMemoryRegion[]? maps = null)
+    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, HelperFunction?[] helpers, VmMemoryRegion[]? maps = null, bool packetContext = false)
     {
         maps ??= [];
         if (program.IsEmpty) throw new VmProgramException(0, "the program is empty");
@@ -35,6 +35,8 @@ internal static class ProgramDecoder
         {
             if (isTail[i]) continue; // stays opcode 0: never dispatched, lddw steps over it
             decoded[i] = DecodeOne(program, i, isTail, helpers, maps);
+            // 32-bit loads at xdp_md's pointer fields: checked at run time for landing in the context.
+            if (packetContext && decoded[i].OpCode == 0x61 && decoded[i].Target is 0 or 4 or 8) decoded[i].OpCode = PacketContextLoad;
         }
 
         int last = program.Length - 1;
@@ -73,6 +75,9 @@ internal static class ProgramDecoder
                 throw new VmProgramException(i, $"lddw with pseudo-source {(LoadImmediateSource)insn.Source} needs a kernel object (BTF id, kfunc or fd array) the VM does not have");
         }
     }
+
+    /// <summary>The interpreter's opcode for "32-bit load that may read a packet pointer of the context" (0x08 is no eBPF instruction).</summary>
+    internal const byte PacketContextLoad = 0x08;
 
     /// <summary>The interpreter's opcode for "address of a map value" (0x10 is no eBPF instruction).</summary>
     internal const byte MapValueAddress = 0x10;
