@@ -1,6 +1,7 @@
 using Ebpf.Asm;
 using Ebpf.Vm.Helpers;
 using Ebpf.Vm.Maps;
+using Ebpf.Vm.Runtime;
 
 namespace Ebpf.Vm;
 
@@ -48,7 +49,10 @@ public sealed class VmCollection : ILoadedCollection
     {
         ArgumentNullException.ThrowIfNull(spec);
         options ??= new VmOptions();
-        HelperTable helpers = MapHelpers.Register(options.Helpers.Clone());
+        // The map and standard helpers, under the caller's own (which win for ids they register).
+        HelperTable helpers = MapHelpers.Register(StandardHelpers.Register(new HelperTable()));
+        foreach (int id in options.Helpers.Ids)
+            if (options.Helpers.TryGet(id, out HelperFunction helper)) helpers.Register(id, helper);
         var maps = new Dictionary<string, VmMap>(StringComparer.Ordinal);
         var programs = new Dictionary<string, VmCollectionProgram>(StringComparer.Ordinal);
         try
