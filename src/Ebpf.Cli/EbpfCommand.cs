@@ -26,6 +26,7 @@ internal static class EbpfCommand
         root.Subcommands.Add(Map.MapCommand.Create());
         root.Subcommands.Add(Feature.FeatureProbeCommand.Create());
         root.Subcommands.Add(StructOpsCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         ToolNameHelpAction.Install(root);
         return root;
     }
