@@ -59,13 +59,14 @@ public sealed class VmCollection : ILoadedCollection
         {
             foreach (MapSpec map in spec.Maps)
             {
-                if (!map.InitialSlots.IsEmpty)
-                    throw new MapException($"map '{map.Name}' ({map.Type}) starts with program or map slots, which the VM does not hold yet", MapResult.NotSupported);
+                if (!map.InitialSlots.IsEmpty && map.Type is not (MapType.ArrayOfMaps or MapType.HashOfMaps))
+                    throw new MapException($"map '{map.Name}' ({map.Type}) starts with program slots, which the VM does not hold yet (tail calls)", MapResult.NotSupported);
                 VmMap created = maps[map.Name] = VmMapFactory.Create(map, mapOptions);
                 if (map.Freeze) created.Freeze();
             }
             foreach (ProgramSpec program in spec.Programs.Where(p => p.AutoLoad))
                 programs[program.Name] = new VmCollectionProgram(program, LoadProgram(spec, program, maps, options with { Helpers = helpers }));
+            FillSlots(spec, maps);
             return new VmCollection(spec, maps, programs);
         }
         catch
@@ -99,24 +100,34 @@ public sealed class VmCollection : ILoadedCollection
     private VmCollectionProgram Find(string name) => _programs.TryGetValue(name, out VmCollectionProgram? p) ? p
         : throw new KeyNotFoundException($"no program '{name}' in {Spec.ObjectName}; it has {string.Join(", ", _programs.Keys)}");
 
-    // The program's map references become indices into its own map table, in order of first use.
+    // Maps of maps start with the inner maps the object names (`.values = { [0] = &inner }`).
+    private static void FillSlots(CollectionSpec spec, Dictionary<string, VmMap> maps)
+    {
+        Span<byte> key = stackalloc byte[4];
+        foreach (MapSpec map in spec.Maps)
+            foreach (MapSlot slot in map.InitialSlots)
+            {
+                VmMap inner = maps.TryGetValue(slot.Target, out VmMap? m) ? m
+                    : throw new InvalidOperationException($"map '{map.Name}' slot {slot.Index} names map '{slot.Target}', which {spec.ObjectName} does not define");
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(key, slot.Index);
+                ((VmMapOfMaps)maps[map.Name]).SetInner(key[..maps[map.Name].KeySize], inner);
+            }
+    }
+
+    // Every program's map table is the whole collection (in spec order), so a map of maps can hand any of them out.
     private static VmProgram LoadProgram(CollectionSpec collection, ProgramSpec spec, Dictionary<string, VmMap> maps, VmOptions options)
     {
         if (spec.HasPendingCoRe)
             throw new InvalidOperationException($"program '{spec.Name}' of {collection.ObjectName} has CO-RE relocations or ksyms left: read the object with CollectionLoadOptions.TargetBtf");
         Instruction[] code = [.. spec.Instructions];
-        var table = new List<VmMap>();
+        List<VmMap> table = [.. collection.Maps.Select(m => maps[m.Name])];
+        if (table.Count > VmAddressSpace.MaxMapsPerProgram)
+            throw new MapException($"{collection.ObjectName} has {table.Count} maps; the VM gives a program at most {VmAddressSpace.MaxMapsPerProgram}", MapResult.NotSupported);
         foreach (MapReference reference in spec.MapReferences)
         {
             if (!maps.TryGetValue(reference.Map, out VmMap? map))
                 throw new VmProgramException(reference.Instruction, $"program '{spec.Name}' refers to map '{reference.Map}', which {collection.ObjectName} does not define");
-            int index = table.IndexOf(map);
-            if (index < 0)
-            {
-                index = table.Count;
-                table.Add(map);
-            }
-            code[reference.Instruction] = code[reference.Instruction].WithImmediate(index);
+            code[reference.Instruction] = code[reference.Instruction].WithImmediate(table.IndexOf(map));
         }
         try
         {

@@ -22,12 +22,12 @@ public sealed class XdpDifferentialTests(ITestOutputHelper output)
         ("tests/long_names.o", "xdp_pass_with_a_long"),
         ("tests/map_values.o", "touch"),
         ("tests/isa_extensions.o", "isa_extensions"),
+        ("tests/maps_mix.o", "maps_prog"),          // hash, array, per-CPU hash, LRU, ring buffer, array of maps
     ];
 
     private static readonly (string Object, string Program)[] Optional =
     [
-        ("tests/maps_mix.o", "maps_prog"),      // maps of maps, prog array
-        ("tests/linking_mix.o", "prog_a"),
+        ("tests/linking_mix.o", "prog_a"),          // tail calls
         ("tests/linking_mix.o", "prog_b"),
         ("tests/globals_subprog.o", "globals_prog"),   // bpf_loop callback
     ];
@@ -84,11 +84,16 @@ public sealed class XdpDifferentialTests(ITestOutputHelper output)
                 verdicts[expected] = verdicts.GetValueOrDefault(expected) + 1;
             }
             output.WriteLine($"{obj} {name}: 1500 packets, verdicts {string.Join(", ", verdicts.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
-            foreach (MapSpec map in spec.Maps.Where(m => m.Type is MapType.Array or MapType.PerCpuArray or MapType.Hash or MapType.PerCpuHash or MapType.LruHash))
+            foreach (MapSpec map in spec.Maps.Where(m => m.Type is MapType.Array or MapType.PerCpuArray or MapType.Hash or MapType.PerCpuHash))
                 Assert.Equal(Contents(kernel.Map(map.Name)), Contents(vm.Map(map.Name)));
+            // LRU maps here are keyed by bpf_ktime_get_ns: the same evictions leave the same values, under other keys.
+            foreach (MapSpec map in spec.Maps.Where(m => m.Type == MapType.LruHash))
+                Assert.Equal(Values(Contents(kernel.Map(map.Name))), Values(Contents(vm.Map(map.Name))));
         }
         return true;
     }
+
+    private static List<string> Values(List<string> rows) => [.. rows.Select(r => r[(r.IndexOf('=') + 1)..]).Order(StringComparer.Ordinal)];
 
     // Every key with its value bytes, sorted (hash maps without BPF_F_ZERO_SEED iterate in a seed-dependent order).
     private static List<string> Contents(KernelMap map)

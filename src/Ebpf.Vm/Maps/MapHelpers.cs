@@ -53,6 +53,13 @@ public static unsafe class MapHelpers
     private static ulong Lookup(HelperContext c, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         VmMap map = Map(c, r1, out int index);
+        if (map is VmMapOfMaps outer)
+        {
+            // The inner map as a handle of the program's table (VmCollection gives every program all its maps).
+            VmMap? inner = outer.Inner(c.GetSpan(r2, map.KeySize, VmMemoryAccess.Read));
+            int at = inner is null ? -1 : c.MapIndexOf(inner);
+            return at < 0 ? 0 : VmAddressSpace.MapHandle(at);
+        }
         byte* value = map.LookupForProgram(c.GetSpan(r2, map.KeySize, VmMemoryAccess.Read), c.Cpu);
         return value == null ? 0 : c.MapValueAddress(index, value);
     }

@@ -62,6 +62,9 @@ public readonly ref struct HelperContext
     internal object? MapOf(ulong handle, out int index) =>
         VmAddressSpace.TryGetMapIndex(handle, _state.Image.Maps.Length, out index) ? _state.Image.Maps[index] : null;
 
+    /// <summary>The handle index of <paramref name="map"/> in the program's table, or -1 when the program cannot reach it.</summary>
+    internal int MapIndexOf(object map) => Array.IndexOf(_state.Image.Maps, map);
+
     /// <summary>The program address of <paramref name="pointer"/>, inside the value storage of map <paramref name="index"/>.</summary>
     internal unsafe ulong MapValueAddress(int index, byte* pointer)
     {
