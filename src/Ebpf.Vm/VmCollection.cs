@@ -59,14 +59,12 @@ public sealed class VmCollection : ILoadedCollection
         {
             foreach (MapSpec map in spec.Maps)
             {
-                if (!map.InitialSlots.IsEmpty && map.Type is not (MapType.ArrayOfMaps or MapType.HashOfMaps))
-                    throw new MapException($"map '{map.Name}' ({map.Type}) starts with program slots, which the VM does not hold yet (tail calls)", MapResult.NotSupported);
                 VmMap created = maps[map.Name] = VmMapFactory.Create(map, mapOptions);
                 if (map.Freeze) created.Freeze();
             }
             foreach (ProgramSpec program in spec.Programs.Where(p => p.AutoLoad))
                 programs[program.Name] = new VmCollectionProgram(program, LoadProgram(spec, program, maps, options with { Helpers = helpers }));
-            FillSlots(spec, maps);
+            FillSlots(spec, maps, programs);
             return new VmCollection(spec, maps, programs);
         }
         catch
@@ -88,6 +86,19 @@ public sealed class VmCollection : ILoadedCollection
     /// <inheritdoc/>
     public IProgram GetProgram(string name) => Find(name);
 
+    /// <summary>
+    /// Puts program <paramref name="program"/> into slot <paramref name="index"/> of program array
+    /// <paramref name="programArray"/> (null empties it), where <c>bpf_tail_call</c> finds it.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such map or program.</exception>
+    /// <exception cref="InvalidOperationException">The map is no program array.</exception>
+    /// <exception cref="MapException">The slot is past the array's end (E2BIG).</exception>
+    public void SetProgram(string programArray, uint index, string? program)
+    {
+        if (Map(programArray) is not VmProgramArray jumps) throw new InvalidOperationException($"map '{programArray}' is no program array");
+        jumps.Set(index, program is null ? null : Find(program).Program.Image);
+    }
+
     /// <inheritdoc/>
     public IMap<TKey, TValue> GetMap<TKey, TValue>(string name) where TKey : unmanaged where TValue : unmanaged => Map(name).As<TKey, TValue>();
 
@@ -101,12 +112,20 @@ public sealed class VmCollection : ILoadedCollection
         : throw new KeyNotFoundException($"no program '{name}' in {Spec.ObjectName}; it has {string.Join(", ", _programs.Keys)}");
 
     // Maps of maps start with the inner maps the object names (`.values = { [0] = &inner }`).
-    private static void FillSlots(CollectionSpec spec, Dictionary<string, VmMap> maps)
+    private static void FillSlots(CollectionSpec spec, Dictionary<string, VmMap> maps, Dictionary<string, VmCollectionProgram> programs)
     {
         Span<byte> key = stackalloc byte[4];
         foreach (MapSpec map in spec.Maps)
             foreach (MapSlot slot in map.InitialSlots)
             {
+                if (maps[map.Name] is VmProgramArray jumps)
+                {
+                    // Program arrays start with the programs the object names (`.values = { [1] = &prog }`).
+                    VmCollectionProgram target = programs.TryGetValue(slot.Target, out VmCollectionProgram? p) ? p
+                        : throw new InvalidOperationException($"map '{map.Name}' slot {slot.Index} names program '{slot.Target}', which was not loaded");
+                    jumps.Set(slot.Index, target.Program.Image);
+                    continue;
+                }
                 VmMap inner = maps.TryGetValue(slot.Target, out VmMap? m) ? m
                     : throw new InvalidOperationException($"map '{map.Name}' slot {slot.Index} names map '{slot.Target}', which {spec.ObjectName} does not define");
                 System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(key, slot.Index);
@@ -127,6 +146,8 @@ public sealed class VmCollection : ILoadedCollection
         {
             if (!maps.TryGetValue(reference.Map, out VmMap? map))
                 throw new VmProgramException(reference.Instruction, $"program '{spec.Name}' refers to map '{reference.Map}', which {collection.ObjectName} does not define");
+            if ((uint)reference.Instruction >= (uint)code.Length || !code[reference.Instruction].IsLoadImm64)
+                throw new VmProgramException(Math.Clamp(reference.Instruction, 0, code.Length - 1), $"program '{spec.Name}': the reference to map '{reference.Map}' is at instruction {reference.Instruction}, which is no lddw");
             code[reference.Instruction] = code[reference.Instruction].WithImmediate(table.IndexOf(map));
         }
         try

@@ -24,7 +24,7 @@ public sealed class VmProgram
     {
         Instructions = instructions;
         Options = options;
-        var image = new ProgramImage(instructions, options.Helpers.ToArray(), options.InstructionBudget, owner: this,
+        var image = Image = new ProgramImage(instructions, options.Helpers.ToArray(), options.InstructionBudget, owner: this,
             [.. options.Maps], [.. options.Maps.Select(MapRegion)], options.Cpu, packetContext: options.ProgramType == ProgramType.Xdp);
         _engine = options.Engine switch
         {
@@ -40,6 +40,9 @@ public sealed class VmProgram
         return new VmMemoryRegion((void*)start, (int)Math.Min(length, int.MaxValue),
             map.IsReadOnlyToPrograms ? VmMemoryAccess.Read : VmMemoryAccess.ReadWrite, VmMemoryRegionKind.MapValue);
     }
+
+    /// <summary>What the engines run (tail calls reach programs through it).</summary>
+    internal ProgramImage Image { get; }
 
     /// <summary>The program's instructions, as loaded.</summary>
     public ImmutableArray<Instruction> Instructions { get; }

@@ -27,7 +27,7 @@ public sealed class XdpDifferentialTests(ITestOutputHelper output)
 
     private static readonly (string Object, string Program)[] Optional =
     [
-        ("tests/linking_mix.o", "prog_a"),          // tail calls
+        ("tests/linking_mix.o", "prog_a"),          // tail calls, hash of maps
         ("tests/linking_mix.o", "prog_b"),
         ("tests/globals_subprog.o", "globals_prog"),   // bpf_loop callback
     ];

@@ -6,7 +6,7 @@ public static class VmMapFactory
     /// <summary>The map types the VM implements.</summary>
     public static IReadOnlySet<MapType> Supported { get; } = new HashSet<MapType>
     {
-        MapType.Array, MapType.PerCpuArray, MapType.Hash, MapType.PerCpuHash, MapType.LruHash, MapType.LruPerCpuHash, MapType.Queue, MapType.Stack, MapType.BloomFilter, MapType.LpmTrie, MapType.RingBuffer, MapType.ArrayOfMaps, MapType.HashOfMaps,
+        MapType.Array, MapType.PerCpuArray, MapType.Hash, MapType.PerCpuHash, MapType.LruHash, MapType.LruPerCpuHash, MapType.Queue, MapType.Stack, MapType.BloomFilter, MapType.LpmTrie, MapType.RingBuffer, MapType.ArrayOfMaps, MapType.HashOfMaps, MapType.ProgArray,
     };
 
     /// <summary>Creates the map <paramref name="spec"/> describes, empty (global data maps: with their initial bytes).</summary>
@@ -25,6 +25,7 @@ public static class VmMapFactory
             MapType.LpmTrie => new VmLpmTrieMap(spec, options),
             MapType.RingBuffer => new VmRingBuffer(spec, options),
             MapType.ArrayOfMaps or MapType.HashOfMaps => new VmMapOfMaps(spec, options),
+            MapType.ProgArray => new VmProgramArray(spec, options),
             _ => throw new MapException($"map '{spec.Name}': the userspace VM has no {spec.Type} maps yet (it has {string.Join(", ", Supported)})", MapResult.NotSupported),
         };
     }

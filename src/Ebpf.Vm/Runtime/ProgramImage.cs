@@ -31,6 +31,9 @@ internal sealed class ProgramImage(ImmutableArray<Instruction> instructions, Hel
     /// <summary>The CPU runs are on.</summary>
     public int Cpu { get; } = cpu;
 
+    /// <summary>The engine that runs this image (set once the engine is built), for tail calls into it.</summary>
+    public object? Engine { get; set; }
+
     /// <summary>The maps by handle index.</summary>
     public object[] Maps { get; } = maps ?? [];
 

@@ -5,7 +5,16 @@ namespace Ebpf.Vm.Engines.Interpreter;
 /// <summary>The interpreter: a program decoded once (<see cref="ProgramDecoder"/>) and run by <see cref="InterpreterLoop"/>.</summary>
 internal sealed class InterpreterEngine : IExecutionEngine
 {
-    private InterpreterEngine(ProgramImage image, DecodedInstruction[] decoded) => (Image, Decoded) = (image, decoded);
+    private unsafe InterpreterEngine(ProgramImage image, DecodedInstruction[] decoded)
+    {
+        (Image, Decoded) = (image, decoded);
+        // The decoder allocates on the pinned heap: the loop keeps this pointer, and a tail call switches to another's.
+        Ops = (DecodedInstruction*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(decoded));
+        image.Engine = this;
+    }
+
+    /// <summary>The first decoded instruction (the array is pinned for the engine's life).</summary>
+    public unsafe DecodedInstruction* Ops { get; }
 
     /// <summary>The program as loaded, with its helpers and budget.</summary>
     public ProgramImage Image { get; }

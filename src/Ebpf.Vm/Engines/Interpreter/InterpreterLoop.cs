@@ -43,8 +43,9 @@ internal static unsafe class InterpreterLoop
         HelperFunction?[] helpers = image.Helpers;
         long budget = image.InstructionBudget;
         int depth = 0;
-        fixed (DecodedInstruction* ops = engine.Decoded)
+        int tailCalls = 0;
         {
+            DecodedInstruction* ops = engine.Ops;
             DecodedInstruction* ip = ops;
             while (true)
             {
@@ -175,6 +176,19 @@ internal static unsafe class InterpreterLoop
                         r[0] = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(helpers), ip->Target)!(
                             new HelperContext(ref state), r[1], r[2], r[3], r[4], r[5]);
                         break;
+                    case ProgramDecoder.TailCall:
+                        // bpf_tail_call(ctx, prog_array, index): on success the target runs in place of this program
+                        // and never returns here; on failure execution goes on (the kernel's "fall through").
+                        if (NextProgram(ref state, r, depth, ref tailCalls, (int)(ip - ops)) is { } next)
+                        {
+                            engine = next;
+                            image = next.Image;
+                            helpers = image.Helpers;
+                            ops = ip = next.Ops;
+                            continue;
+                        }
+                        r[0] = unchecked((ulong)-2L);   // -ENOENT, what the helper answers when it falls through
+                        break;
                     case 0x8d:
                         state.Pc = (int)(ip - ops);
                         r[0] = CallIndirect(ref state, helpers, *d, r);
@@ -267,6 +281,27 @@ internal static unsafe class InterpreterLoop
     private const int AtomicOperationFetch = 0x01;
 
     // ldabs/ldind: r0 = the big-endian value at packet offset imm (+ src). False when outside the packet.
+    // MAX_TAIL_CALL_CNT: the kernel stops following tail calls after 33 of them.
+    private const int MaxTailCalls = 33;
+
+    private static InterpreterEngine? NextProgram(ref ExecutionState state, ulong* r, int depth, ref int tailCalls, int pc)
+    {
+        if (!VmAddressSpace.TryGetMapIndex(r[2], state.Image.Maps.Length, out int index) || state.Image.Maps[index] is not IProgramSlots slots)
+        {
+            state.Pc = pc;
+            throw Faults.Create(ref state, VmFaultReason.HelperFault, pc, r[2], "bpf_tail_call's second argument is no program array of this program");
+        }
+        if (r[3] > uint.MaxValue || tailCalls >= MaxTailCalls || slots.Program((uint)r[3]) is not { } target) return null;
+        if (depth != 0)
+            throw Faults.Create(ref state, VmFaultReason.HelperFault, pc, 0, "bpf_tail_call from a bpf-to-bpf call: the VM follows tail calls from the entry function only");
+        // The target reads the same map handles and packet window: it must come from the same collection.
+        if (target.Engine is not InterpreterEngine next || !target.Maps.AsSpan().SequenceEqual(state.Image.Maps))
+            throw Faults.Create(ref state, VmFaultReason.HelperFault, pc, 0, "bpf_tail_call into a program of another collection or engine");
+        tailCalls++;
+        state.Image = target;
+        return next;
+    }
+
     // xdp_md's data, data_end and data_meta are 32-bit fields that the kernel's verifier turns into 64-bit pointer
     // loads; the decoder marks the 32-bit loads at their offsets, and a load that lands in the context reads the
     // packet's address here. Any other address is an ordinary 32-bit load.

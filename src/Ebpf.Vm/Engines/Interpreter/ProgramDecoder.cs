@@ -30,7 +30,7 @@ internal static class ProgramDecoder
         for (int i = 0; i < program.Length; i++)
             if (program[i].IsLoadImm64) isTail[++i] = true;
 
-        var decoded = new DecodedInstruction[program.Length];
+        var decoded = GC.AllocateArray<DecodedInstruction>(program.Length, pinned: true);
         for (int i = 0; i < program.Length; i++)
         {
             if (isTail[i]) continue; // stays opcode 0: never dispatched, lddw steps over it
@@ -75,6 +75,12 @@ internal static class ProgramDecoder
                 throw new VmProgramException(i, $"lddw with pseudo-source {(LoadImmediateSource)insn.Source} needs a kernel object (BTF id, kfunc or fd array) the VM does not have");
         }
     }
+
+    /// <summary>bpf_tail_call's helper id.</summary>
+    internal const int TailCallHelper = 12;
+
+    /// <summary>The interpreter's opcode for bpf_tail_call, which does not return on success (0x38 is no eBPF instruction).</summary>
+    internal const byte TailCall = 0x38;
 
     /// <summary>The interpreter's opcode for "32-bit load that may read a packet pointer of the context" (0x08 is no eBPF instruction).</summary>
     internal const byte PacketContextLoad = 0x08;
@@ -129,6 +135,9 @@ internal static class ProgramDecoder
                 return;
             case JumpOperation.Call when op.Source == OperandSource.Register:
                 return; // callx: the helper id is only known at run time
+            case JumpOperation.Call when insn.IsHelperCall && insn.Immediate == TailCallHelper:
+                d.OpCode = TailCall;
+                return;
             case JumpOperation.Call when insn.IsHelperCall:
                 if ((uint)insn.Immediate >= (uint)helpers.Length || helpers[insn.Immediate] is null)
                     throw new VmProgramException(i, $"call of unknown helper {insn.Immediate}");
