@@ -26,6 +26,11 @@ public static class StandardHelpers
     public const int KtimeGetBootNs = 125;
     /// <summary>bpf_ktime_get_coarse_ns.</summary>
     public const int KtimeGetCoarseNs = 160;
+    /// <summary>bpf_loop.</summary>
+    public const int Loop = 181;
+
+    // BPF_MAX_LOOPS: bpf_loop refuses more iterations with -E2BIG.
+    private const ulong MaxLoops = 1 << 23;
 
     /// <summary>
     /// Adds the standard helpers to <paramref name="table"/>; <c>bpf_trace_printk</c> lines go to
@@ -43,7 +48,19 @@ public static class StandardHelpers
         table.Register(GetCurrentUidGid, static (_, _, _, _, _, _) => 0);
         table.Register(GetCurrentComm, static (c, r1, r2, _, _, _) => Comm(c, r1, r2));
         table.Register(TracePrintk, (c, r1, r2, r3, r4, r5) => Printk(c, r1, r2, [r3, r4, r5], traceSink));
+        table.Register(Loop, static (c, r1, r2, r3, r4, _) => BpfLoop(c, r1, r2, r3, r4));
         return table;
+    }
+
+    // bpf_loop(nr_loops, callback, ctx, flags): callback(i, ctx) for i in 0..nr_loops until it answers 1; the number of
+    // iterations run (the stopping one included) is the result.
+    private static ulong BpfLoop(HelperContext c, ulong count, ulong callback, ulong context, ulong flags)
+    {
+        if (flags != 0) return unchecked((ulong)-22L);
+        if (count > MaxLoops) return unchecked((ulong)-7L);
+        for (ulong i = 0; i < count; i++)
+            if (c.CallFunction(callback, i, context) == 1) return i + 1;
+        return count;
     }
 
     // The task's comm, NUL-terminated and cut to the buffer, as the kernel copies it (TASK_COMM_LEN 16).

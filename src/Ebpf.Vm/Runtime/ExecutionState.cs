@@ -30,4 +30,16 @@ internal unsafe struct ExecutionState
 
     /// <summary>The packet of packet programs (the caller's, updated in place by packet helpers).</summary>
     public PacketWindow* Window;
+
+    /// <summary>The run's stack frames (<see cref="VmAddressSpace.MaxCallDepth"/> of them).</summary>
+    public byte* Stack;
+
+    /// <summary>Instructions left in the run's budget (kept here across helper calls, so callbacks share it).</summary>
+    public long Budget;
+
+    /// <summary>Call depth of the instruction calling a helper.</summary>
+    public int Depth;
+
+    /// <summary>The engine's way to run a function of the program for a helper (callbacks): slot, five arguments, r0.</summary>
+    public delegate*<ref ExecutionState, int, ulong*, ulong> InvokeFunction;
 }

@@ -58,6 +58,20 @@ public readonly ref struct HelperContext
     /// <summary>The CPU the run is on (<c>bpf_get_smp_processor_id</c>).</summary>
     public int Cpu => _state.Cpu;
 
+    /// <summary>
+    /// Runs the program's function <paramref name="function"/> (a value the program loaded with <c>lddw rX, func</c>)
+    /// with r1-r5 = the arguments and answers its r0: what <c>bpf_loop</c> and other callback helpers do.
+    /// </summary>
+    /// <exception cref="VmFaultException">The value is no function of the program, or the callback faulted.</exception>
+    public unsafe ulong CallFunction(ulong function, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
+    {
+        if (!VmAddressSpace.TryGetFunction(function, _state.Image.Instructions.Length, out int slot) || _state.InvokeFunction == null)
+            throw Fault($"0x{function:x} is no function of this program (a callback must come from lddw rX, func)", function);
+        ulong* args = stackalloc ulong[5];
+        (args[0], args[1], args[2], args[3], args[4]) = (a1, a2, a3, a4, a5);
+        return _state.InvokeFunction(ref _state, slot, args);
+    }
+
     /// <summary>The map behind a map handle argument (r1 of map helpers), or null when it is none.</summary>
     internal object? MapOf(ulong handle, out int index) =>
         VmAddressSpace.TryGetMapIndex(handle, _state.Image.Maps.Length, out index) ? _state.Image.Maps[index] : null;

@@ -58,6 +58,20 @@ public static class VmAddressSpace
     /// <summary>The value a program holds for map <paramref name="index"/> of its table (<c>lddw r1, map</c>).</summary>
     internal static ulong MapHandle(int index) => MapHandleBase + (ulong)index;
 
+    // Function handles (`lddw rX, func`, BPF_PSEUDO_FUNC) likewise: the first instruction slot of the function.
+    private const ulong FunctionHandleBase = 0x4655_0000_0000;   // "FU", still below 2^48 and in the unmapped slot range
+
+    /// <summary>The value a program holds for the function starting at instruction <paramref name="slot"/>.</summary>
+    internal static ulong FunctionHandle(int slot) => FunctionHandleBase + (ulong)slot;
+
+    /// <summary>Whether <paramref name="value"/> is a function handle of a program of <paramref name="length"/> slots.</summary>
+    internal static bool TryGetFunction(ulong value, int length, out int slot)
+    {
+        ulong s = value - FunctionHandleBase;
+        slot = (int)Math.Min(s, int.MaxValue);
+        return s < (ulong)length;
+    }
+
     /// <summary>Whether <paramref name="value"/> is a map handle, and of which map.</summary>
     internal static bool TryGetMapIndex(ulong value, int mapCount, out int index)
     {

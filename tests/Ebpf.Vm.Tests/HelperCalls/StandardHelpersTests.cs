@@ -44,3 +44,41 @@ public sealed class StandardHelpersTests
         Assert.Equal((ulong)Environment.ProcessId, pidTgid >> 32);
     }
 }
+
+public sealed class BpfLoopTests
+{
+    // main: bpf_loop(r6 loops, callback, ctx = &counter on the stack, flags); r0 = loops run, counter after.
+    // callback(i, ctx): *ctx += 1; return i == 4 (stop after the fifth).
+    private static VmProgram Program(int loops, int flags) => VmProgram.Load(new ProgramBuilder()
+        .Store(MemorySize.DoubleWord, Register.R10, -8, 0)
+        .Mov(Register.R1, loops)
+        .LoadImm64(Register.R2, LoadImmediateSource.Func, 9)       // slot 2 + 1 + 9 = 12: the callback
+        .Mov(Register.R3, Register.R10).Add(Register.R3, -8)
+        .Mov(Register.R4, flags)
+        .Call(StandardHelpers.Loop)
+        .Load(MemorySize.DoubleWord, Register.R1, Register.R10, -8)
+        .Alu(AluOperation.Lsh, Register.R1, 32)
+        .Alu(AluOperation.Or, Register.R0, Register.R1)             // r0 = counter << 32 | loops run
+        .Exit()
+        // callback at slot 12
+        .Load(MemorySize.DoubleWord, Register.R3, Register.R2, 0).Add(Register.R3, 1).Store(MemorySize.DoubleWord, Register.R2, 0, Register.R3)
+        .Mov(Register.R0, 0)
+        .JumpIf(JumpOperation.Jne, Register.R1, 4, "out")
+        .Mov(Register.R0, 1)
+        .Label("out")
+        .Exit()
+        .Build(), new VmOptions { Helpers = StandardHelpers.Register(new HelperTable()) });
+
+    [Fact]
+    public void Callback_RunsPerIteration_AndStopsWhenItAnswers1()
+    {
+        Assert.Equal((3UL << 32) | 3, Program(3, 0).Run());     // three iterations, none stops
+        Assert.Equal((5UL << 32) | 5, Program(100, 0).Run());   // the fifth (i == 4) stops the loop
+    }
+
+    [Fact]
+    public void BadFlags_AreEinval()
+    {
+        Assert.Equal(unchecked((uint)-22), (uint)Program(3, 1).Run());
+    }
+}

@@ -40,13 +40,44 @@ internal static unsafe class InterpreterLoop
         r[2] = r2;
         r[10] = VmAddressSpace.FramePointer(0);
 
+        state.Stack = stack;
+        state.Budget = image.InstructionBudget;
+        state.InvokeFunction = &InvokeFunction;
+        return Execute(engine, ref state, r, frames, engine.Ops, baseDepth: 0);
+    }
+
+    // A callback (bpf_loop): the function at `slot` runs in a new frame one below the helper's caller, with its
+    // own registers, on the same run (regions, stack, budget), and its exit returns to the helper.
+    private static ulong InvokeFunction(ref ExecutionState state, int slot, ulong* args)
+    {
+        int depth = state.Depth + 1;
+        if (depth >= VmAddressSpace.MaxCallDepth) throw CallDepthFault(ref state, state.Pc);
+        var engine = (InterpreterEngine)state.Image.Engine!;
+        ulong* r = stackalloc ulong[RegisterSlots];
+        Frame* frames = stackalloc Frame[VmAddressSpace.MaxCallDepth];
+        new Span<ulong>(r, RegisterSlots).Clear();
+        for (int i = 1; i <= 5; i++) r[i] = args[i - 1];
+        MemoryAccess.EnterFrame(state.Regions, state.Stack, depth);
+        r[10] = VmAddressSpace.FramePointer(depth);
+        int callerDepth = state.Depth, callerPc = state.Pc;
+        ulong result = Execute(engine, ref state, r, frames, engine.Ops + slot, depth);
+        MemoryAccess.LeaveFrame(state.Regions, depth);
+        (state.Depth, state.Pc) = (callerDepth, callerPc);
+        return result;
+    }
+
+    private static ulong Execute(InterpreterEngine engine, ref ExecutionState state, ulong* r, Frame* frames, DecodedInstruction* start, int baseDepth)
+    {
+        RegionEntry* table = state.Regions;
+        byte* stack = state.Stack;
+        ProgramImage image = state.Image;
         HelperFunction?[] helpers = image.Helpers;
-        long budget = image.InstructionBudget;
-        int depth = 0;
+        long budget = state.Budget;
+        int depth = baseDepth;
         int tailCalls = 0;
         {
             DecodedInstruction* ops = engine.Ops;
-            DecodedInstruction* ip = ops;
+            DecodedInstruction* ip = start;
             while (true)
             {
                 if (--budget < 0) throw BudgetFault(ref state, (int)(ip - ops));
@@ -173,8 +204,11 @@ internal static unsafe class InterpreterLoop
                         continue;
                     case 0x85:
                         state.Pc = (int)(ip - ops);
+                        // Callbacks a helper runs share the budget and know the depth they start below.
+                        (state.Budget, state.Depth) = (budget, depth);
                         r[0] = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(helpers), ip->Target)!(
                             new HelperContext(ref state), r[1], r[2], r[3], r[4], r[5]);
+                        budget = state.Budget;
                         break;
                     case ProgramDecoder.TailCall:
                         // bpf_tail_call(ctx, prog_array, index): on success the target runs in place of this program
@@ -191,10 +225,16 @@ internal static unsafe class InterpreterLoop
                         break;
                     case 0x8d:
                         state.Pc = (int)(ip - ops);
+                        (state.Budget, state.Depth) = (budget, depth);
                         r[0] = CallIndirect(ref state, helpers, *d, r);
+                        budget = state.Budget;
                         break;
                     case 0x95:
-                        if (depth == 0) return r[0];
+                        if (depth == baseDepth)
+                        {
+                            state.Budget = budget;
+                            return r[0];
+                        }
                         MemoryAccess.LeaveFrame(table, depth);
                         depth--;
                         r[6] = frames[depth].R6; r[7] = frames[depth].R7; r[8] = frames[depth].R8; r[9] = frames[depth].R9;

@@ -71,9 +71,24 @@ internal static class ProgramDecoder
                 d.OpCode = MapValueAddress;
                 d.Immediate = ((long)insn.Immediate << 32) | offset;
                 return;
+            case LoadImmediateSource.Func:
+                // The callback's first slot, relative to the next instruction as for calls; it must start an instruction.
+                long target = i + 1L + insn.Immediate;
+                if (target < 0 || target >= program.Length || !StartsInstruction(program, (int)target))
+                    throw new VmProgramException(i, $"lddw of a function at instruction {target}, which is not inside the program or not an instruction");
+                d.Immediate = (long)VmAddressSpace.FunctionHandle((int)target);
+                return;
             default:
                 throw new VmProgramException(i, $"lddw with pseudo-source {(LoadImmediateSource)insn.Source} needs a kernel object (BTF id, kfunc or fd array) the VM does not have");
         }
+    }
+
+    // Whether slot `target` starts an instruction (is not the second half of a lddw).
+    private static bool StartsInstruction(ReadOnlySpan<Instruction> program, int target)
+    {
+        int i = 0;
+        while (i < target) i += program[i].IsLoadImm64 ? 2 : 1;
+        return i == target;
     }
 
     /// <summary>bpf_tail_call's helper id.</summary>
