@@ -50,7 +50,7 @@ public sealed class VmCollection : ILoadedCollection
         ArgumentNullException.ThrowIfNull(spec);
         options ??= new VmOptions();
         // The map and standard helpers, under the caller's own (which win for ids they register).
-        HelperTable helpers = MapHelpers.Register(StandardHelpers.Register(new HelperTable()));
+        HelperTable helpers = MapHelpers.Register(PacketHelpers.Register(StandardHelpers.Register(new HelperTable())));
         foreach (int id in options.Helpers.Ids)
             if (options.Helpers.TryGet(id, out HelperFunction helper)) helpers.Register(id, helper);
         var maps = new Dictionary<string, VmMap>(StringComparer.Ordinal);

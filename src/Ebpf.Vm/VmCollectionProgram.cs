@@ -27,6 +27,8 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
     public unsafe uint TestRun(ReadOnlySpan<byte> data, Span<byte> dataOut, out int dataOutLength, out TimeSpan duration, int repeat = 1)
     {
         if (Type == ProgramType.Xdp) return TestRunXdp(data, dataOut, out dataOutLength, out duration, repeat);
+        if (Type is ProgramType.SchedClassifier or ProgramType.SchedAction or ProgramType.SocketFilter)
+            return TestRunSkb(data, dataOut, out dataOutLength, out duration, repeat);
         if (Type is not (ProgramType.RawTracepoint or ProgramType.RawTracepointWritable or ProgramType.Tracing or ProgramType.Syscall
             or ProgramType.Kprobe or ProgramType.Tracepoint or ProgramType.PerfEvent))
             throw new NotSupportedException($"program '{Name}' ({Type}): the VM runs programs whose context is plain memory; " +
@@ -70,7 +72,7 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
             context.Clear();
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(context[12..], 1);   // ingress_ifindex: lo
             (start, end) = (XdpHeadroom, XdpHeadroom + (uint)data.Length);
-            result = Program.RunXdp(frame, context, ref start, ref end);
+            result = Program.RunPacket(frame, context, writableContext: false, ref start, ref end);
         }
         duration = Stopwatch.GetElapsedTime(began) / runs;
         int length = (int)(end - start);
@@ -79,5 +81,59 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
         frame.AsSpan((int)start, length).CopyTo(dataOut);
         dataOutLength = length;
         return (uint)result;
+    }
+
+    // bpf_prog_test_run_skb: the packet in an skb of the loopback device; TC programs see it from the MAC header,
+    // socket filters from the network header (the kernel pulls the MAC header for them), and the output is the whole
+    // frame (a socket filter's with the MAC header zeroed). The __sk_buff carries what eth_type_trans and the test run set: len, pkt_type, protocol, ifindex.
+    private uint TestRunSkb(ReadOnlySpan<byte> data, Span<byte> dataOut, out int dataOutLength, out TimeSpan duration, int repeat)
+    {
+        if (data.Length < 14 || data.Length > 4096 - XdpTailroom)
+            throw new ArgumentException($"an skb test run takes 14 to {4096 - XdpTailroom} bytes of packet (the kernel answers EINVAL), got {data.Length}", nameof(data));
+        ArgumentOutOfRangeException.ThrowIfNegative(repeat);
+        // The kernel pulls the network header of IP packets into the skb's linear part, and refuses shorter ones.
+        ushort etherType = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(data[12..]);
+        int needed = etherType == 0x0800 ? 14 + 20 : etherType == 0x86dd ? 14 + 40 : 14;
+        if (data.Length < needed)
+            throw new ArgumentException($"an skb test run of an IPv{(etherType == 0x0800 ? 4 : 6)} packet needs at least {needed} bytes (the kernel answers EINVAL), got {data.Length}", nameof(data));
+        bool l2 = Type != ProgramType.SocketFilter;
+        byte[] frame = new byte[data.Length];
+        Span<byte> context = stackalloc byte[192];   // struct __sk_buff
+        ulong result = 0;
+        long began = Stopwatch.GetTimestamp();
+        int runs = Math.Max(repeat, 1);
+        for (int i = 0; i < runs; i++)
+        {
+            data.CopyTo(frame);
+            Span<byte> seen = l2 ? frame : frame.AsSpan(14);
+            SkbContext(data, seen.Length, context);
+            uint start = 0, end = (uint)seen.Length;
+            result = Program.RunPacket(seen, context, writableContext: true, ref start, ref end);
+        }
+        duration = Stopwatch.GetElapsedTime(began) / runs;
+        if (frame.Length > dataOut.Length)
+            throw new ArgumentException($"the packet takes {frame.Length} bytes; the output buffer holds {dataOut.Length} (the kernel answers ENOSPC)", nameof(dataOut));
+        // Socket filters give the MAC header back zeroed: the kernel pushes it again with memset(0).
+        if (!l2) frame.AsSpan(0, 14).Clear();
+        frame.CopyTo(dataOut);
+        dataOutLength = frame.Length;
+        return (uint)result;
+    }
+
+    private static void SkbContext(ReadOnlySpan<byte> frame, int length, Span<byte> context)
+    {
+        context.Clear();
+        // eth_type_trans on the loopback device (address 00:00:00:00:00:00).
+        ReadOnlySpan<byte> destination = frame[..6];
+        uint packetType = (destination[0] & 1) != 0 ? (destination.IndexOfAnyExcept((byte)0xff) < 0 ? 1u : 2u)
+            : destination.IndexOfAnyExcept((byte)0) >= 0 ? 3u : 0u;
+        ushort etherType = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
+        ushort protocol = etherType >= 0x600 ? etherType
+            : frame.Length >= 16 && frame[14] == 0xff && frame[15] == 0xff ? (ushort)0x0001   // ETH_P_802_3
+            : (ushort)0x0004;                                                                  // ETH_P_802_2
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(context, (uint)length);                                       // len
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(context[4..], packetType);                                   // pkt_type
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(context[16..], System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(protocol)); // protocol, network order
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(context[40..], 1);                                           // ifindex: lo
     }
 }

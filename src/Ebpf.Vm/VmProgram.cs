@@ -25,13 +25,22 @@ public sealed class VmProgram
         Instructions = instructions;
         Options = options;
         var image = Image = new ProgramImage(instructions, options.Helpers.ToArray(), options.InstructionBudget, owner: this,
-            [.. options.Maps], [.. options.Maps.Select(MapRegion)], options.Cpu, packetContext: options.ProgramType == ProgramType.Xdp);
+            [.. options.Maps], [.. options.Maps.Select(MapRegion)], options.Cpu, ContextOf(options.ProgramType));
         _engine = options.Engine switch
         {
             VmEngine.Interpreter => InterpreterEngine.Create(image),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Engine, "unknown VM engine"),
         };
     }
+
+    // Programs whose context is struct __sk_buff: their data/data_end/data_meta fields are rewritten as in the kernel.
+    private static PacketContextKind ContextOf(ProgramType type) => type switch
+    {
+        ProgramType.Xdp => PacketContextKind.Xdp,
+        ProgramType.SchedClassifier or ProgramType.SchedAction or ProgramType.SocketFilter or ProgramType.CgroupSkb
+            or ProgramType.LwtIn or ProgramType.LwtOut or ProgramType.LwtXmit or ProgramType.SkSkb => PacketContextKind.SocketBuffer,
+        _ => PacketContextKind.None,
+    };
 
     // A map's value storage as programs reach it: read-only for .rodata (BPF_F_RDONLY_PROG), read-write otherwise.
     private static unsafe VmMemoryRegion MapRegion(Maps.VmMap map)
@@ -127,18 +136,18 @@ public sealed class VmProgram
     }
 
     /// <summary>
-    /// Runs an XDP program on the packet at <paramref name="data"/>..<paramref name="dataEnd"/> of
+    /// Runs a packet program on the packet at <paramref name="data"/>..<paramref name="dataEnd"/> of
     /// <paramref name="frame"/> (headroom before, tailroom after), with <paramref name="context"/> as its
-    /// <c>xdp_md</c>, whose data, data_end and data_meta read as the packet's addresses. Answers the verdict;
-    /// <paramref name="data"/> and <paramref name="dataEnd"/> come back as the program left them.
+    /// <c>xdp_md</c> or <c>__sk_buff</c>, whose data, data_end and data_meta read as the packet's addresses. Answers
+    /// the verdict; <paramref name="data"/> and <paramref name="dataEnd"/> come back as the program left them.
     /// </summary>
-    internal unsafe ulong RunXdp(Span<byte> frame, Span<byte> context, ref uint data, ref uint dataEnd)
+    internal unsafe ulong RunPacket(Span<byte> frame, Span<byte> context, bool writableContext, ref uint data, ref uint dataEnd)
     {
         fixed (byte* f = frame, c = context)
         {
             ReadOnlySpan<VmMemoryRegion> regions =
             [
-                new VmMemoryRegion(c, context.Length, VmMemoryAccess.Read, VmMemoryRegionKind.Context),
+                new VmMemoryRegion(c, context.Length, writableContext ? VmMemoryAccess.ReadWrite : VmMemoryAccess.Read, VmMemoryRegionKind.Context),
                 new VmMemoryRegion(f, frame.Length, VmMemoryAccess.ReadWrite, VmMemoryRegionKind.Packet),
             ];
             var window = new PacketWindow { ContextRegion = 0, FrameRegion = 1, Meta = data, Data = data, DataEnd = dataEnd };

@@ -72,6 +72,23 @@ public readonly ref struct HelperContext
         return _state.InvokeFunction(ref _state, slot, args);
     }
 
+    /// <summary>
+    /// The packet of a packet program (data to data_end of its frame), for the helpers that read and rewrite it;
+    /// false for programs run without one.
+    /// </summary>
+    internal unsafe bool TryGetPacket(out Span<byte> packet)
+    {
+        PacketWindow* w = _state.Window;
+        if (w == null || w->FrameRegion < 0)
+        {
+            packet = default;
+            return false;
+        }
+        RegionEntry* frame = _state.Regions + VmAddressSpace.FirstHostRegion + w->FrameRegion;
+        packet = new Span<byte>(frame->Host + w->Data, (int)(w->DataEnd - w->Data));
+        return true;
+    }
+
     /// <summary>The map behind a map handle argument (r1 of map helpers), or null when it is none.</summary>
     internal object? MapOf(ulong handle, out int index) =>
         VmAddressSpace.TryGetMapIndex(handle, _state.Image.Maps.Length, out index) ? _state.Image.Maps[index] : null;

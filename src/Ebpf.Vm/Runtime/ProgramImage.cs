@@ -21,12 +21,12 @@ namespace Ebpf.Vm.Runtime;
 /// </param>
 /// <param name="mapRegions">Each map's value storage, mapped into every run right after the host regions.</param>
 /// <param name="cpu">The CPU runs are on.</param>
-/// <param name="packetContext">The program takes an <c>xdp_md</c> (XDP).</param>
+/// <param name="packetContext">The kernel context r1 points at, whose pointer fields read as packet addresses.</param>
 internal sealed class ProgramImage(ImmutableArray<Instruction> instructions, HelperFunction?[] helpers, long instructionBudget, object owner,
-    object[]? maps = null, VmMemoryRegion[]? mapRegions = null, int cpu = 0, bool packetContext = false)
+    object[]? maps = null, VmMemoryRegion[]? mapRegions = null, int cpu = 0, PacketContextKind packetContext = PacketContextKind.None)
 {
-    /// <summary>Whether r1 is an <c>xdp_md</c> whose pointer fields read as packet addresses.</summary>
-    public bool PacketContext { get; } = packetContext;
+    /// <summary>The kernel context r1 points at (its pointer fields read as packet addresses).</summary>
+    public PacketContextKind PacketContext { get; } = packetContext;
 
     /// <summary>The CPU runs are on.</summary>
     public int Cpu { get; } = cpu;

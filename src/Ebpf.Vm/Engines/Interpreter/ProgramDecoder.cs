@@ -1,5 +1,6 @@
 using Ebpf.Asm;
 using Ebpf.Vm.Helpers;
+using Ebpf.Vm.Runtime;
 
 namespace Ebpf.Vm.Engines.Interpreter;
 
@@ -13,7 +14,7 @@ internal static class ProgramDecoder
 {
     /// <summary>Validates <paramref name="program"/> and returns its decoded form, one entry per slot.</summary>
     /// <exception cref="VmProgramException">The first thing the VM cannot run, with its slot.</exception>
-    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, HelperFunction?[] helpers, VmMemoryRegion[]? maps = null, bool packetContext = false)
+    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, HelperFunction?[] helpers, VmMemoryRegion[]? maps = null, PacketContextKind packetContext = PacketContextKind.None)
     {
         maps ??= [];
         if (program.IsEmpty) throw new VmProgramException(0, "the program is empty");
@@ -35,8 +36,8 @@ internal static class ProgramDecoder
         {
             if (isTail[i]) continue; // stays opcode 0: never dispatched, lddw steps over it
             decoded[i] = DecodeOne(program, i, isTail, helpers, maps);
-            // 32-bit loads at xdp_md's pointer fields: checked at run time for landing in the context.
-            if (packetContext && decoded[i].OpCode == 0x61 && decoded[i].Target is 0 or 4 or 8) decoded[i].OpCode = PacketContextLoad;
+            // 32-bit loads at the context's pointer fields: checked at run time for landing in the context.
+            if (decoded[i].OpCode == 0x61 && IsPointerField(packetContext, decoded[i].Target)) decoded[i].OpCode = PacketContextLoad;
         }
 
         int last = program.Length - 1;
@@ -90,6 +91,14 @@ internal static class ProgramDecoder
         while (i < target) i += program[i].IsLoadImm64 ? 2 : 1;
         return i == target;
     }
+
+    /// <summary>Whether offset <paramref name="offset"/> of a context of kind <paramref name="kind"/> is data, data_end or data_meta.</summary>
+    internal static bool IsPointerField(PacketContextKind kind, int offset) => kind switch
+    {
+        PacketContextKind.Xdp => offset is 0 or 4 or 8,
+        PacketContextKind.SocketBuffer => offset is 76 or 80 or 140,
+        _ => false,
+    };
 
     /// <summary>bpf_tail_call's helper id.</summary>
     internal const int TailCallHelper = 12;
