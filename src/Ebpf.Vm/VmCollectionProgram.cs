@@ -59,7 +59,8 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
         if (data.Length < 14 || data.Length > 4096 - XdpHeadroom - XdpTailroom)
             throw new ArgumentException($"an XDP test run takes 14 to {4096 - XdpHeadroom - XdpTailroom} bytes of packet (the kernel answers EINVAL), got {data.Length}", nameof(data));
         ArgumentOutOfRangeException.ThrowIfNegative(repeat);
-        byte[] frame = new byte[XdpHeadroom + data.Length + XdpTailroom];
+        // The kernel's test run gives the frame a whole page (frame_sz = 4096): room for the tail to grow.
+        byte[] frame = new byte[4096];
         Span<byte> context = stackalloc byte[24];   // struct xdp_md
         ulong result = 0;
         uint start = XdpHeadroom, end = XdpHeadroom + (uint)data.Length;

@@ -27,6 +27,7 @@ public sealed class PacketDifferentialTests(ITestOutputHelper output)
         ("tests/linking_mix.o", "prog_a"),          // tail calls, hash of maps, bpf_loop
         ("tests/linking_mix.o", "prog_b"),
         ("tests/globals_subprog.o", "globals_prog"), // .data/.rodata/.bss, subprograms, a bpf_loop callback
+        ("tests/xdp_adjust.o", "xdp_adjust"),        // adjust_head/tail/meta, metadata
         // __sk_buff programs: TC from the MAC header, socket filters from the network header.
         ("tests/tc_pass.o", "tc_pass"),
         ("tests/tc_egress_count.o", "tc_egress_count"),

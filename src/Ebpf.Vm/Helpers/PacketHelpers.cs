@@ -17,6 +17,15 @@ public static class PacketHelpers
     public const int L4CsumReplace = 11;
     /// <summary>bpf_skb_load_bytes.</summary>
     public const int SkbLoadBytes = 26;
+    /// <summary>bpf_xdp_adjust_head.</summary>
+    public const int XdpAdjustHead = 44;
+    /// <summary>bpf_xdp_adjust_meta.</summary>
+    public const int XdpAdjustMeta = 54;
+    /// <summary>bpf_xdp_adjust_tail.</summary>
+    public const int XdpAdjustTail = 65;
+
+    // sizeof(struct xdp_frame), kept at the frame's start; sizeof(struct skb_shared_info) kept at its end (x86-64).
+    private const int XdpFrameSize = 40, SharedInfoSize = 320, EthernetHeader = 14;
 
     private const ulong Efault = unchecked((ulong)-14L), Einval = unchecked((ulong)-22L);
     private const ulong HeaderFieldMask = 0xf, PseudoHeader = 1 << 4, MarkMangled0 = 1 << 5, MarkEnforce = 1 << 6;
@@ -29,6 +38,9 @@ public static class PacketHelpers
         table.Register(SkbStoreBytes, static (c, _, offset, from, length, flags) => StoreBytes(c, offset, from, length, flags));
         table.Register(L3CsumReplace, static (c, _, offset, from, to, flags) => CsumReplace(c, offset, from, to, flags, l4: false));
         table.Register(L4CsumReplace, static (c, _, offset, from, to, flags) => CsumReplace(c, offset, from, to, flags, l4: true));
+        table.Register(XdpAdjustHead, static (c, _, offset, _, _, _) => AdjustHead(c, (int)offset));
+        table.Register(XdpAdjustMeta, static (c, _, offset, _, _, _) => AdjustMeta(c, (int)offset));
+        table.Register(XdpAdjustTail, static (c, _, offset, _, _, _) => AdjustTail(c, (int)offset));
         return table;
     }
 
@@ -69,6 +81,42 @@ public static class PacketHelpers
         ushort result = (ushort)~Fold(folded);
         if (l4 && (flags & MarkMangled0) != 0 && result == 0) result = 0xffff;
         BinaryPrimitives.WriteUInt16LittleEndian(field, result);
+        return 0;
+    }
+
+    // bpf_xdp_adjust_head: data moves by `offset` (the metadata with it), staying after the xdp_frame and the metadata
+    // and at least an Ethernet header before data_end.
+    private static unsafe ulong AdjustHead(HelperContext c, int offset)
+    {
+        if (!c.TryGetFrame(out Span<byte> frame, out Runtime.PacketWindow* w)) return Einval;
+        long metaLength = w->Data - w->Meta, data = w->Data + (long)offset;
+        if (data < XdpFrameSize + metaLength || data > w->DataEnd - (long)EthernetHeader) return Einval;
+        if (metaLength > 0) frame.Slice((int)w->Meta, (int)metaLength).CopyTo(frame[(int)(w->Meta + offset)..]);
+        w->Meta = (uint)(w->Meta + offset);
+        w->Data = (uint)data;
+        return 0;
+    }
+
+    // bpf_xdp_adjust_meta: data_meta moves by `offset`; the metadata is a multiple of 4 bytes, at most 32.
+    private static unsafe ulong AdjustMeta(HelperContext c, int offset)
+    {
+        if (!c.TryGetFrame(out _, out Runtime.PacketWindow* w)) return Einval;
+        long meta = w->Meta + (long)offset, length = w->Data - meta;
+        if (meta < XdpFrameSize || meta > w->Data) return Einval;
+        if ((length & 3) != 0 || length > 32) return unchecked((ulong)-13L);   // -EACCES
+        w->Meta = (uint)meta;
+        return 0;
+    }
+
+    // bpf_xdp_adjust_tail: data_end moves by `offset`, within the frame less its shared-info tail and at least an
+    // Ethernet header after data; grown bytes are zeroed.
+    private static unsafe ulong AdjustTail(HelperContext c, int offset)
+    {
+        if (!c.TryGetFrame(out Span<byte> frame, out Runtime.PacketWindow* w)) return Einval;
+        long end = w->DataEnd + (long)offset;
+        if (end > frame.Length - SharedInfoSize || end < w->Data + (long)EthernetHeader) return Einval;
+        if (offset > 0) frame.Slice((int)w->DataEnd, offset).Clear();
+        w->DataEnd = (uint)end;
         return 0;
     }
 

@@ -89,6 +89,23 @@ public readonly ref struct HelperContext
         return true;
     }
 
+    /// <summary>
+    /// The frame and window of a packet program, for the helpers that move the packet's ends (bpf_xdp_adjust_*):
+    /// the whole frame region and a reference to the offsets they may change. False without a packet.
+    /// </summary>
+    internal unsafe bool TryGetFrame(out Span<byte> frame, out PacketWindow* window)
+    {
+        window = _state.Window;
+        if (window == null || window->FrameRegion < 0)
+        {
+            frame = default;
+            return false;
+        }
+        RegionEntry* region = _state.Regions + VmAddressSpace.FirstHostRegion + window->FrameRegion;
+        frame = new Span<byte>(region->Host, (int)region->Length);
+        return true;
+    }
+
     /// <summary>The map behind a map handle argument (r1 of map helpers), or null when it is none.</summary>
     internal object? MapOf(ulong handle, out int index) =>
         VmAddressSpace.TryGetMapIndex(handle, _state.Image.Maps.Length, out index) ? _state.Image.Maps[index] : null;
