@@ -17,8 +17,11 @@ public sealed class VmCollection : ILoadedCollection
     private readonly Dictionary<string, VmMap> _maps;
     private readonly Dictionary<string, VmCollectionProgram> _programs;
 
-    private VmCollection(CollectionSpec spec, Dictionary<string, VmMap> maps, Dictionary<string, VmCollectionProgram> programs) =>
+    private VmCollection(CollectionSpec spec, Dictionary<string, VmMap> maps, Dictionary<string, VmCollectionProgram> programs)
+    {
         (Spec, _maps, _programs) = (spec, maps, programs);
+        Programs = programs.ToDictionary(p => p.Key, p => p.Value.Program, StringComparer.Ordinal);
+    }
 
     /// <inheritdoc/>
     public CollectionSpec Spec { get; }
@@ -27,7 +30,7 @@ public sealed class VmCollection : ILoadedCollection
     public IReadOnlyDictionary<string, VmMap> Maps => _maps;
 
     /// <summary>The programs by name (those with <see cref="ProgramSpec.AutoLoad"/>).</summary>
-    public IReadOnlyDictionary<string, VmProgram> Programs => _programs.ToDictionary(p => p.Key, p => p.Value.Program);
+    public IReadOnlyDictionary<string, VmProgram> Programs { get; }
 
     /// <inheritdoc/>
     public IEnumerable<string> ProgramNames => _programs.Keys;

@@ -35,7 +35,8 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
                 "packet contexts (xdp_md, __sk_buff) with the kernel's field rewriting are not built yet");
         ArgumentOutOfRangeException.ThrowIfNegative(repeat);
         int runs = Math.Max(repeat, 1);
-        Span<byte> context = data.Length <= 512 ? stackalloc byte[data.Length] : new byte[data.Length];
+        byte[]? rented = data.Length <= 512 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(data.Length);
+        Span<byte> context = rented is null ? stackalloc byte[data.Length] : rented.AsSpan(0, data.Length);
         ulong result = 0;
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < runs; i++)
@@ -50,6 +51,7 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
         duration = Stopwatch.GetElapsedTime(start) / runs;
         dataOutLength = Math.Min(dataOut.Length, context.Length);
         context[..dataOutLength].CopyTo(dataOut);
+        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         return (uint)result;
     }
 
@@ -60,7 +62,7 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
             throw new ArgumentException($"an XDP test run takes 14 to {4096 - XdpHeadroom - XdpTailroom} bytes of packet (the kernel answers EINVAL), got {data.Length}", nameof(data));
         ArgumentOutOfRangeException.ThrowIfNegative(repeat);
         // The kernel's test run gives the frame a whole page (frame_sz = 4096): room for the tail to grow.
-        byte[] frame = new byte[4096];
+        Span<byte> frame = stackalloc byte[4096];
         Span<byte> context = stackalloc byte[24];   // struct xdp_md
         ulong result = 0;
         uint start = XdpHeadroom, end = XdpHeadroom + (uint)data.Length;
@@ -68,8 +70,8 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
         int runs = Math.Max(repeat, 1);
         for (int i = 0; i < runs; i++)
         {
-            Array.Clear(frame);
-            data.CopyTo(frame.AsSpan(XdpHeadroom));
+            frame.Clear();
+            data.CopyTo(frame[XdpHeadroom..]);
             context.Clear();
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(context[12..], 1);   // ingress_ifindex: lo
             (start, end) = (XdpHeadroom, XdpHeadroom + (uint)data.Length);
@@ -79,7 +81,7 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
         int length = (int)(end - start);
         if (length > dataOut.Length)
             throw new ArgumentException($"the packet grew to {length} bytes; the output buffer holds {dataOut.Length} (the kernel answers ENOSPC)", nameof(dataOut));
-        frame.AsSpan((int)start, length).CopyTo(dataOut);
+        frame.Slice((int)start, length).CopyTo(dataOut);
         dataOutLength = length;
         return (uint)result;
     }
@@ -98,7 +100,7 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
         if (data.Length < needed)
             throw new ArgumentException($"an skb test run of an IPv{(etherType == 0x0800 ? 4 : 6)} packet needs at least {needed} bytes (the kernel answers EINVAL), got {data.Length}", nameof(data));
         bool l2 = Type != ProgramType.SocketFilter;
-        byte[] frame = new byte[data.Length];
+        Span<byte> frame = stackalloc byte[data.Length];   // at most 3,776 bytes (checked above)
         Span<byte> context = stackalloc byte[192];   // struct __sk_buff
         ulong result = 0;
         long began = Stopwatch.GetTimestamp();
@@ -106,7 +108,7 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
         for (int i = 0; i < runs; i++)
         {
             data.CopyTo(frame);
-            Span<byte> seen = l2 ? frame : frame.AsSpan(14);
+            Span<byte> seen = l2 ? frame : frame[14..];
             SkbContext(data, seen.Length, context);
             uint start = 0, end = (uint)seen.Length;
             result = Program.RunPacket(seen, context, writableContext: true, ref start, ref end);
@@ -115,7 +117,7 @@ internal sealed class VmCollectionProgram(ProgramSpec spec, VmProgram program) :
         if (frame.Length > dataOut.Length)
             throw new ArgumentException($"the packet takes {frame.Length} bytes; the output buffer holds {dataOut.Length} (the kernel answers ENOSPC)", nameof(dataOut));
         // Socket filters give the MAC header back zeroed: the kernel pushes it again with memset(0).
-        if (!l2) frame.AsSpan(0, 14).Clear();
+        if (!l2) frame[..14].Clear();
         frame.CopyTo(dataOut);
         dataOutLength = frame.Length;
         return (uint)result;

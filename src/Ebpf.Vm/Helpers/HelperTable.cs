@@ -60,6 +60,6 @@ public sealed class HelperTable
     }
 
     // CLOCK_MONOTONIC in nanoseconds, as bpf_ktime_get_ns returns it.
-    private static ulong MonotonicNanoseconds() =>
+    internal static ulong MonotonicNanoseconds() =>
         (ulong)((UInt128)(ulong)Stopwatch.GetTimestamp() * 1_000_000_000 / (ulong)Stopwatch.Frequency);
 }

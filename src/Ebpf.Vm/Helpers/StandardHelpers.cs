@@ -29,6 +29,9 @@ public static class StandardHelpers
     /// <summary>bpf_loop.</summary>
     public const int Loop = 181;
 
+    // The host process's name, read once (/proc/self/comm does not change under a running program).
+    private static readonly Lazy<string> s_comm = new(() => Process.GetCurrentProcess().ProcessName);
+
     // BPF_MAX_LOOPS: bpf_loop refuses more iterations with -E2BIG.
     private const ulong MaxLoops = 1 << 23;
 
@@ -42,7 +45,7 @@ public static class StandardHelpers
         table.Register(HelperTable.KtimeGetNs, static (_, _, _, _, _, _) => Monotonic());
         table.Register(KtimeGetBootNs, static (_, _, _, _, _, _) => Monotonic());
         table.Register(KtimeGetCoarseNs, static (_, _, _, _, _, _) => Monotonic());
-        table.Register(GetPrandomU32, static (_, _, _, _, _, _) => (uint)Random.Shared.Next() ^ ((uint)Random.Shared.Next() << 1));
+        table.Register(GetPrandomU32, static (_, _, _, _, _, _) => (ulong)Random.Shared.NextInt64(1L << 32));
         table.Register(GetSmpProcessorId, static (c, _, _, _, _, _) => (ulong)c.Cpu);
         table.Register(GetCurrentPidTgid, static (_, _, _, _, _, _) => ((ulong)(uint)Environment.ProcessId << 32) | (uint)Environment.CurrentManagedThreadId);
         table.Register(GetCurrentUidGid, static (_, _, _, _, _, _) => 0);
@@ -68,7 +71,7 @@ public static class StandardHelpers
     {
         if (size == 0 || size > 4096) return unchecked((ulong)-22L);
         Span<byte> into = c.GetSpan(buffer, (int)size, VmMemoryAccess.Write);
-        string name = Process.GetCurrentProcess().ProcessName;
+        string name = s_comm.Value;
         into.Clear();
         int n = Math.Min(Math.Min(name.Length, 15), into.Length - 1);
         Encoding.ASCII.GetBytes(name.AsSpan(0, n), into);
@@ -114,6 +117,5 @@ public static class StandardHelpers
         return (ulong)Encoding.UTF8.GetByteCount(line);
     }
 
-    private static ulong Monotonic() =>
-        (ulong)((UInt128)(ulong)Stopwatch.GetTimestamp() * 1_000_000_000 / (ulong)Stopwatch.Frequency);
+    private static ulong Monotonic() => HelperTable.MonotonicNanoseconds();
 }

@@ -33,7 +33,7 @@ internal sealed unsafe class VmArrayMap : VmMap
     internal override byte* LookupForProgram(ReadOnlySpan<byte> key, int cpu)
     {
         uint index = BinaryPrimitives.ReadUInt32LittleEndian(key);
-        return index < (uint)MaxEntries ? _values.Pointer + ((long)index * _element) + ((long)Cpu(cpu) * ValueStride) : null;
+        return index < (uint)MaxEntries ? _values.Pointer + ((long)index * _element) + ((long)CpuIndex(cpu) * ValueStride) : null;
     }
 
     internal override MapResult UpdateFromProgram(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags, int cpu)
@@ -41,7 +41,7 @@ internal sealed unsafe class VmArrayMap : VmMap
         if (IsReadOnlyToPrograms) return MapResult.NotPermitted;
         MapResult check = Check(key, flags, out uint index);
         if (check != MapResult.Ok) return check;
-        value[..ValueSize].CopyTo(new Span<byte>(_values.Pointer + ((long)index * _element) + ((long)Cpu(cpu) * ValueStride), ValueSize));
+        value[..ValueSize].CopyTo(new Span<byte>(_values.Pointer + ((long)index * _element) + ((long)CpuIndex(cpu) * ValueStride), ValueSize));
         return MapResult.Ok;
     }
 
@@ -104,6 +104,4 @@ internal sealed unsafe class VmArrayMap : VmMap
                 new ReadOnlySpan<byte>(element + (c * ValueStride), ValueSize).CopyTo(value.Slice(c * ValueStride));
         }
     }
-
-    private int Cpu(int cpu) => CpuCount == 1 ? 0 : (int)((uint)cpu % (uint)CpuCount);
 }

@@ -54,11 +54,11 @@ internal abstract unsafe class VmHashTable : VmMap
         int slot = Find(key, Hash(key));
         if (slot < 0) return null;
         OnProgramLookup(slot);
-        return ValueOf(slot) + ((long)CpuOf(cpu) * ValueStride);
+        return ValueOf(slot) + ((long)CpuIndex(cpu) * ValueStride);
     }
 
     internal override MapResult UpdateFromProgram(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags, int cpu) =>
-        Put(key, value, flags, CpuOf(cpu));
+        Put(key, value, flags, CpuIndex(cpu));
 
     private protected override MapResult LookupCore(ReadOnlySpan<byte> key, Span<byte> value)
     {
@@ -207,6 +207,4 @@ internal abstract unsafe class VmHashTable : VmMap
     }
 
     private byte* ValueOf(int slot) => _values.Pointer + ((long)slot * _element);
-
-    private protected int CpuOf(int cpu) => CpuCount == 1 ? 0 : (int)((uint)cpu % (uint)CpuCount);
 }

@@ -160,6 +160,9 @@ public abstract unsafe class VmMap : IDisposable
                 : $"map '{Name}' takes {ValueSize}-byte values, got {length}", "value");
     }
 
+    /// <summary>The value index of <paramref name="cpu"/>: 0 for maps with one value, else the CPU modulo <see cref="CpuCount"/>.</summary>
+    private protected int CpuIndex(int cpu) => CpuCount == 1 ? 0 : (int)((uint)cpu % (uint)CpuCount);
+
     private protected static bool ValidUpdateFlags(MapUpdateFlags flags) => (flags & ~MapUpdateFlags.Lock) <= MapUpdateFlags.Exist;
 
     private protected static string Describe(MapSpec spec) => $"'{spec.Name}' ({spec.Type})";

@@ -26,7 +26,7 @@ public sealed unsafe class VmRingBuffer : VmMap
     private readonly Lock _producer = new();
     private readonly NativeBlock _data;   // 2 x size
     private readonly long _mask;
-    private long _consumerPos, _producerPos;
+    private long _consumerPos, _producerPos, _pendingPos;   // _pendingPos: the oldest record still reserved (under _producer)
     private readonly SemaphoreSlim _signal = new(0);
 
     internal VmRingBuffer(MapSpec spec, VmMapOptions options) : base(spec, options)
@@ -97,8 +97,15 @@ public sealed unsafe class VmRingBuffer : VmMap
         lock (_producer)
         {
             long consumer = Volatile.Read(ref _consumerPos), producer = _producerPos;
-            // Not more than a ring ahead of the consumer, nor of the oldest record still reserved.
-            if (producer + length - consumer > _mask || producer + length - PendingPosition(consumer, producer) > _mask) return null;
+            // Not more than a ring ahead of the consumer, nor of the oldest record still reserved; that one is found
+            // by walking on from where the last reservation left it (amortised O(1), as the kernel's pending_pos).
+            while (_pendingPos < producer)
+            {
+                uint pending = Volatile.Read(ref *(uint*)(_data.Pointer + (_pendingPos & _mask)));
+                if ((pending & BusyBit) != 0) break;
+                _pendingPos += RecordLength((int)(pending & ~(BusyBit | DiscardBit)));
+            }
+            if (producer + length - consumer > _mask || producer + length - _pendingPos > _mask) return null;
             byte* header = _data.Pointer + (producer & _mask);
             *(uint*)header = (uint)size | BusyBit;
             *(uint*)(header + 4) = 0;
@@ -160,18 +167,6 @@ public sealed unsafe class VmRingBuffer : VmMap
     {
         _data.Dispose();
         _signal.Dispose();
-    }
-
-    // The position of the oldest record still reserved (the producer when none is).
-    private long PendingPosition(long consumer, long producer)
-    {
-        for (long at = consumer; at < producer;)
-        {
-            uint length = Volatile.Read(ref *(uint*)(_data.Pointer + (at & _mask)));
-            if ((length & BusyBit) != 0) return at;
-            at += RecordLength((int)(length & ~(BusyBit | DiscardBit)));
-        }
-        return producer;
     }
 
     private static long RecordLength(int size) => (size + HeaderSize + 7) & ~7L;

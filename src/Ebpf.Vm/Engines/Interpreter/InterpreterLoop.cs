@@ -351,15 +351,11 @@ internal static unsafe class InterpreterLoop
         if (w->ContextRegion >= 0 && (address >> VmAddressSpace.RegionShift) == (ulong)(VmAddressSpace.FirstHostRegion + w->ContextRegion))
         {
             ulong frame = VmAddressSpace.SlotAddress(VmAddressSpace.FirstHostRegion + w->FrameRegion);
-            bool skb = state.Image.PacketContext == PacketContextKind.SocketBuffer;
-            switch ((uint)address)
+            switch (ProgramDecoder.PointerField(state.Image.PacketContext, (uint)address))
             {
-                case 0 when !skb: return frame + w->Data;
-                case 4 when !skb: return frame + w->DataEnd;
-                case 8 when !skb: return frame + w->Meta;
-                case 76 when skb: return frame + w->Data;
-                case 80 when skb: return frame + w->DataEnd;
-                case 140 when skb: return frame + w->Meta;
+                case 1: return frame + w->Data;
+                case 2: return frame + w->DataEnd;
+                case 3: return frame + w->Meta;
             }
         }
         return Unsafe.ReadUnaligned<uint>(Read(ref state, address, 4, ip, ops));

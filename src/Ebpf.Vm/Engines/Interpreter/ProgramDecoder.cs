@@ -37,7 +37,7 @@ internal static class ProgramDecoder
             if (isTail[i]) continue; // stays opcode 0: never dispatched, lddw steps over it
             decoded[i] = DecodeOne(program, i, isTail, helpers, maps);
             // 32-bit loads at the context's pointer fields: checked at run time for landing in the context.
-            if (decoded[i].OpCode == 0x61 && IsPointerField(packetContext, decoded[i].Target)) decoded[i].OpCode = PacketContextLoad;
+            if (decoded[i].OpCode == 0x61 && PointerField(packetContext, decoded[i].Target) != 0) decoded[i].OpCode = PacketContextLoad;
         }
 
         int last = program.Length - 1;
@@ -92,12 +92,13 @@ internal static class ProgramDecoder
         return i == target;
     }
 
-    /// <summary>Whether offset <paramref name="offset"/> of a context of kind <paramref name="kind"/> is data, data_end or data_meta.</summary>
-    internal static bool IsPointerField(PacketContextKind kind, int offset) => kind switch
+    /// <summary>Which pointer field offset <paramref name="offset"/> of a context of kind <paramref name="kind"/> is: 1 data, 2 data_end, 3 data_meta, 0 none.</summary>
+    internal static int PointerField(PacketContextKind kind, long offset) => (kind, offset) switch
     {
-        PacketContextKind.Xdp => offset is 0 or 4 or 8,
-        PacketContextKind.SocketBuffer => offset is 76 or 80 or 140,
-        _ => false,
+        (PacketContextKind.Xdp, 0) or (PacketContextKind.SocketBuffer, 76) => 1,
+        (PacketContextKind.Xdp, 4) or (PacketContextKind.SocketBuffer, 80) => 2,
+        (PacketContextKind.Xdp, 8) or (PacketContextKind.SocketBuffer, 140) => 3,
+        _ => 0,
     };
 
     /// <summary>bpf_tail_call's helper id.</summary>
